@@ -1,0 +1,10 @@
+//! Edit Factory engine: the library (SQLite), media probing and thumbnails, import,
+//! the loopback media server, and logging. No Tauri dependency: the desktop shell and the
+//! `edit-factory` CLI are thin layers over these calls.
+
+pub mod app_dirs;
+pub mod import;
+pub mod library;
+pub mod logging;
+pub mod media;
+pub mod media_server;

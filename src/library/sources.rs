@@ -1,0 +1,288 @@
+//! Sources: footage files read in place, with their probe facts and thumbnail.
+
+use std::path::PathBuf;
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{Library, LibraryError, NOW_SQL};
+use crate::media::MediaInfo;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Source {
+    pub id: String,
+    pub profile_id: String,
+    pub path: String,
+    pub file_name: String,
+    pub content_hash: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    #[ts(type = "number")]
+    pub mtime_ns: i64,
+    pub duration_s: f64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub display_width: Option<u32>,
+    pub display_height: Option<u32>,
+    pub rotation: u32,
+    pub fps: Option<f64>,
+    pub fps_num: Option<i32>,
+    pub fps_den: Option<i32>,
+    pub is_vfr: bool,
+    pub is_portrait: bool,
+    pub container: Option<String>,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    pub has_video: bool,
+    pub has_audio: bool,
+    pub audio_sample_rate: Option<u32>,
+    pub audio_channels: Option<u32>,
+    pub has_thumbnail: bool,
+    /// `ok`, `missing` (file gone) or `changed` (content differs from what was imported).
+    pub status: String,
+    pub created_at: String,
+}
+
+/// The facts of a file as stored for a source.
+pub struct SourceFile<'a> {
+    pub info: &'a MediaInfo,
+    pub content_hash: &'a str,
+    pub mtime_ns: i64,
+    pub thumbnail: Option<&'a str>,
+}
+
+const SELECT: &str = "SELECT id, profile_id, path, content_hash, size_bytes, mtime_ns, duration_s,
+    width, height, rotation, fps_num, fps_den, is_vfr, container, video_codec, audio_codec,
+    has_video, has_audio, audio_rate, audio_channels, thumbnail, status, created_at FROM sources";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
+    let path: String = row.get(2)?;
+    let width: Option<u32> = row.get(7)?;
+    let height: Option<u32> = row.get(8)?;
+    let rotation: u32 = row.get(9)?;
+    let fps_num: Option<i32> = row.get(10)?;
+    let fps_den: Option<i32> = row.get(11)?;
+    let (display_width, display_height) = if rotation % 180 == 90 {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let thumbnail: Option<String> = row.get(20)?;
+    Ok(Source {
+        id: row.get(0)?,
+        profile_id: row.get(1)?,
+        file_name: std::path::Path::new(&path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.clone()),
+        path,
+        content_hash: row.get(3)?,
+        size_bytes: row.get(4)?,
+        mtime_ns: row.get(5)?,
+        duration_s: row.get(6)?,
+        width,
+        height,
+        display_width,
+        display_height,
+        rotation,
+        fps: match (fps_num, fps_den) {
+            (Some(n), Some(d)) if d > 0 => Some(n as f64 / d as f64),
+            _ => None,
+        },
+        fps_num,
+        fps_den,
+        is_vfr: row.get(12)?,
+        is_portrait: matches!((display_width, display_height), (Some(w), Some(h)) if h > w),
+        container: row.get(13)?,
+        video_codec: row.get(14)?,
+        audio_codec: row.get(15)?,
+        has_video: row.get(16)?,
+        has_audio: row.get(17)?,
+        audio_sample_rate: row.get(18)?,
+        audio_channels: row.get(19)?,
+        has_thumbnail: thumbnail.is_some(),
+        status: row.get(21)?,
+        created_at: row.get(22)?,
+    })
+}
+
+impl Library {
+    pub fn source(&self, id: &str) -> Result<Source, LibraryError> {
+        self.conn()
+            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| LibraryError::NotFound {
+                entity: "source",
+                id: id.to_owned(),
+            })
+    }
+
+    pub fn source_by_path(&self, profile_id: &str, path: &str) -> Result<Option<Source>, LibraryError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("{SELECT} WHERE profile_id = ?1 AND path = ?2"),
+                params![profile_id, path],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn sources_by_hash(&self, profile_id: &str, hash: &str) -> Result<Vec<Source>, LibraryError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare(&format!("{SELECT} WHERE profile_id = ?1 AND content_hash = ?2"))?;
+        let rows = stmt.query_map(params![profile_id, hash], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A project's sources in the order they were added.
+    pub fn project_sources(&self, project_id: &str) -> Result<Vec<Source>, LibraryError> {
+        self.project(project_id)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} JOIN project_sources ps ON ps.source_id = sources.id
+             WHERE ps.project_id = ?1 ORDER BY ps.added_at, sources.path"
+        ))?;
+        let rows = stmt.query_map([project_id], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Add a new source and link it to a project, in one transaction.
+    pub fn insert_source(
+        &self,
+        id: &str,
+        profile_id: &str,
+        project_id: &str,
+        file: &SourceFile<'_>,
+    ) -> Result<Source, LibraryError> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let info = file.info;
+            tx.execute(
+                &format!(
+                    "INSERT INTO sources (id, profile_id, path, content_hash, size_bytes, mtime_ns,
+                        duration_s, width, height, rotation, fps_num, fps_den, is_vfr, container,
+                        video_codec, audio_codec, has_video, has_audio, audio_rate, audio_channels,
+                        thumbnail, status, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                        ?17, ?18, ?19, ?20, ?21, 'ok', {NOW_SQL}, {NOW_SQL})"
+                ),
+                params![
+                    id,
+                    profile_id,
+                    info.path,
+                    file.content_hash,
+                    info.size_bytes,
+                    file.mtime_ns,
+                    info.duration_s,
+                    info.width,
+                    info.height,
+                    info.rotation,
+                    info.fps_num,
+                    info.fps_den,
+                    info.is_vfr,
+                    info.container,
+                    info.video_codec,
+                    info.audio_codec,
+                    info.has_video,
+                    info.has_audio,
+                    info.audio_sample_rate,
+                    info.audio_channels,
+                    file.thumbnail,
+                ],
+            )?;
+            link(&tx, project_id, id)?;
+            tx.commit()?;
+        }
+        self.source(id)
+    }
+
+    /// Replace a source's file facts (the file was re-encoded in place, or moved) and link it to a
+    /// project. The source keeps its id, so what refers to it stays valid.
+    pub fn update_source_file(
+        &self,
+        id: &str,
+        project_id: &str,
+        file: &SourceFile<'_>,
+    ) -> Result<Source, LibraryError> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let info = file.info;
+            tx.execute(
+                &format!(
+                    "UPDATE sources SET path = ?2, content_hash = ?3, size_bytes = ?4, mtime_ns = ?5,
+                        duration_s = ?6, width = ?7, height = ?8, rotation = ?9, fps_num = ?10,
+                        fps_den = ?11, is_vfr = ?12, container = ?13, video_codec = ?14,
+                        audio_codec = ?15, has_video = ?16, has_audio = ?17, audio_rate = ?18,
+                        audio_channels = ?19, thumbnail = COALESCE(?20, thumbnail), status = 'ok',
+                        updated_at = {NOW_SQL}
+                     WHERE id = ?1"
+                ),
+                params![
+                    id,
+                    info.path,
+                    file.content_hash,
+                    info.size_bytes,
+                    file.mtime_ns,
+                    info.duration_s,
+                    info.width,
+                    info.height,
+                    info.rotation,
+                    info.fps_num,
+                    info.fps_den,
+                    info.is_vfr,
+                    info.container,
+                    info.video_codec,
+                    info.audio_codec,
+                    info.has_video,
+                    info.has_audio,
+                    info.audio_sample_rate,
+                    info.audio_channels,
+                    file.thumbnail,
+                ],
+            )?;
+            link(&tx, project_id, id)?;
+            tx.commit()?;
+        }
+        self.source(id)
+    }
+
+    /// Add an existing source to a project (no-op when it is already there).
+    pub fn link_source(&self, project_id: &str, source_id: &str) -> Result<(), LibraryError> {
+        link(&self.conn(), project_id, source_id)
+    }
+
+    /// The file to serve for a source id, as stored by import (never a path from the caller).
+    pub fn source_media_path(&self, id: &str) -> Result<PathBuf, LibraryError> {
+        Ok(PathBuf::from(self.source(id)?.path))
+    }
+
+    /// The thumbnail file of a source, if it has one.
+    pub fn source_thumbnail_path(&self, id: &str) -> Result<Option<PathBuf>, LibraryError> {
+        let name: Option<String> = self
+            .conn()
+            .query_row("SELECT thumbnail FROM sources WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| LibraryError::NotFound {
+                entity: "source",
+                id: id.to_owned(),
+            })?;
+        Ok(name.map(|n| self.thumbnails_dir().join(n)))
+    }
+}
+
+fn link(conn: &rusqlite::Connection, project_id: &str, source_id: &str) -> Result<(), LibraryError> {
+    conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO project_sources (project_id, source_id, added_at)
+             VALUES (?1, ?2, {NOW_SQL})"
+        ),
+        params![project_id, source_id],
+    )?;
+    Ok(())
+}

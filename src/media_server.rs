@@ -1,0 +1,228 @@
+//! The loopback media server: library media to the webview over `http://127.0.0.1`.
+//!
+//! WebKitGTK cannot play video from `asset://` (SPEC §8), so the app serves its library here:
+//! bound to 127.0.0.1 only, a random per-session secret in every URL, items addressed by library
+//! id (never by path), with HTTP Range support for seeking.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use rand::RngCore;
+use tokio::sync::oneshot;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::library::{parse_id, Library, LibraryError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaServerError {
+    #[error("could not open a loopback port for the media server: {0}")]
+    Bind(std::io::Error),
+    #[error("could not start the media server's runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// What the server can hand out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// The source file itself (video or audio), with Range support.
+    Media,
+    /// The source's JPEG thumbnail.
+    Thumbnail,
+}
+
+impl MediaKind {
+    fn from_segment(text: &str) -> Option<Self> {
+        match text {
+            "media" => Some(Self::Media),
+            "thumbnail" => Some(Self::Thumbnail),
+            _ => None,
+        }
+    }
+
+    fn segment(self) -> &'static str {
+        match self {
+            Self::Media => "media",
+            Self::Thumbnail => "thumbnail",
+        }
+    }
+}
+
+pub struct MediaServer {
+    addr: SocketAddr,
+    secret: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+struct ServerState {
+    library: Arc<Library>,
+    secret: String,
+}
+
+impl MediaServer {
+    /// Start serving `library` on a free loopback port, on a thread of its own.
+    pub fn start(library: Arc<Library>) -> Result<Self, MediaServerError> {
+        let listener =
+            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(MediaServerError::Bind)?;
+        listener
+            .set_nonblocking(true)
+            .map_err(MediaServerError::Bind)?;
+        let addr = listener.local_addr().map_err(MediaServerError::Bind)?;
+        let secret = new_secret();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .map_err(MediaServerError::Runtime)?;
+        let state = Arc::new(ServerState {
+            library,
+            secret: secret.clone(),
+        });
+        let app = Router::new()
+            .route("/{secret}/sources/{id}/{kind}", get(serve_source))
+            .fallback(|| async { StatusCode::NOT_FOUND })
+            .with_state(state);
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("media-server".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            tracing::error!("media server could not listen: {e}");
+                            return;
+                        }
+                    };
+                    let served = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            // A dropped sender also means "stop".
+                            let _ = stopped.await;
+                        })
+                        .await;
+                    if let Err(e) = served {
+                        tracing::error!("media server stopped with an error: {e}");
+                    }
+                });
+            })
+            .map_err(MediaServerError::Runtime)?;
+        tracing::info!(%addr, "media server listening");
+        Ok(Self {
+            addr,
+            secret,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/SECRET`: every URL the server answers starts with this.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/{}", self.addr, self.secret)
+    }
+
+    pub fn source_url(&self, source_id: &str, kind: MediaKind) -> String {
+        format!("{}/sources/{source_id}/{}", self.base_url(), kind.segment())
+    }
+}
+
+impl Drop for MediaServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            // The server may already have stopped on its own; then there is nobody to tell.
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("media server thread panicked");
+            }
+        }
+    }
+}
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Compare secrets in time independent of where they differ.
+fn secret_matches(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+async fn serve_source(
+    State(state): State<Arc<ServerState>>,
+    Path((secret, id, kind)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    if !secret_matches(&secret, &state.secret) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let (Ok(id), Some(kind)) = (parse_id(&id), MediaKind::from_segment(&kind)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let library = state.library.clone();
+    let lookup = tokio::task::spawn_blocking(move || match kind {
+        MediaKind::Media => library.source_media_path(&id).map(Some),
+        MediaKind::Thumbnail => library.source_thumbnail_path(&id),
+    })
+    .await;
+    let file = match lookup {
+        Ok(Ok(Some(path))) => path,
+        Ok(Ok(None)) | Ok(Err(LibraryError::NotFound { .. })) => {
+            return StatusCode::NOT_FOUND.into_response()
+        }
+        Ok(Err(e)) => {
+            tracing::error!("media server lookup failed: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Err(e) => {
+            tracing::error!("media server lookup task failed: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match ServeFile::new(&file).oneshot(request).await {
+        Ok(response) => {
+            let mut response = response.map(Body::new);
+            let headers = response.headers_mut();
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(path = %file.display(), "media server could not read a file: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_matches;
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(secret_matches("abc", "abc"));
+        assert!(!secret_matches("abd", "abc"));
+        assert!(!secret_matches("ab", "abc"));
+    }
+}
