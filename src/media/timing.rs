@@ -58,10 +58,13 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
         let Some(pipeline) = pipeline_weak.upgrade() else {
             return;
         };
-        let is_video = pad
+        let media_type = pad
             .current_caps()
-            .and_then(|c| c.structure(0).map(|s| s.name().starts_with("video/")))
-            .unwrap_or(false);
+            .and_then(|c| c.structure(0).map(|s| s.name().split('/').next().unwrap_or("").to_owned()))
+            .unwrap_or_default();
+        let is_video = media_type == "video";
+        // Metadata tracks (timecode, iPhone `mebx`) may run past the picture and sound.
+        let counts_for_duration = is_video || media_type == "audio";
         // A queue per branch: the demuxer feeds all streams from one thread, so a sink waiting to
         // preroll would otherwise starve the others.
         let (Ok(queue), Ok(sink)) = (
@@ -90,8 +93,10 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
             if let Some(buffer) = info.buffer() {
                 if let Some(pts) = buffer.pts() {
                     let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
-                    let end = pts.nseconds() + buffer.duration().map_or(0, |d| d.nseconds());
-                    s.end_ns = s.end_ns.max(end);
+                    if counts_for_duration {
+                        let end = pts.nseconds() + buffer.duration().map_or(0, |d| d.nseconds());
+                        s.end_ns = s.end_ns.max(end);
+                    }
                     if is_video && s.video_pts.len() < VFR_SAMPLE_FRAMES {
                         s.video_pts.push(pts.nseconds());
                     }

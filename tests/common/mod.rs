@@ -1,0 +1,85 @@
+//! Shared helpers for the engine's integration tests: where the real test media lives, and its
+//! manifest.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `../shared/media` next to the repository, or `EDIT_FACTORY_TEST_MEDIA`.
+pub fn media_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("EDIT_FACTORY_TEST_MEDIA") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/media")
+}
+
+pub fn media(rel: &str) -> PathBuf {
+    media_dir().join(rel)
+}
+
+/// One row of `MANIFEST.tsv`.
+#[derive(Debug, Clone)]
+pub struct ManifestRow {
+    pub path: String,
+    pub bytes: u64,
+    pub duration_s: Option<f64>,
+    pub streams: String,
+}
+
+impl ManifestRow {
+    pub fn has_video(&self) -> bool {
+        self.streams.split('|').any(|s| s.trim().starts_with("V:"))
+    }
+    pub fn has_audio(&self) -> bool {
+        self.streams.split('|').any(|s| s.trim().starts_with("A:"))
+    }
+    /// Coded size from "V:h264 1280x720 ..."
+    pub fn video_size(&self) -> Option<(u32, u32)> {
+        let video = self.streams.split('|').find(|s| s.trim().starts_with("V:"))?;
+        let dims = video.split_whitespace().nth(1)?;
+        let (w, h) = dims.split_once('x')?;
+        Some((w.parse().ok()?, h.parse().ok()?))
+    }
+    /// ffprobe's display-matrix rotation ("rot=-90"), as degrees clockwise (90).
+    pub fn rotation_cw(&self) -> u32 {
+        self.streams
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix("rot="))
+            .and_then(|r| r.parse::<i32>().ok())
+            .map_or(0, |r| (-r).rem_euclid(360) as u32)
+    }
+}
+
+pub fn manifest() -> Vec<ManifestRow> {
+    let text = std::fs::read_to_string(media_dir().join("MANIFEST.tsv"))
+        .expect("MANIFEST.tsv of the shared test media");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            ManifestRow {
+                path: cols[0].to_owned(),
+                bytes: cols[1].parse().expect("bytes column"),
+                duration_s: cols[4].parse().ok(),
+                streams: cols[5].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// The edit-factory binary built for these tests.
+pub fn cli() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_edit-factory"))
+}
+
+/// Run ffprobe (an independent tool) and return its JSON.
+pub fn ffprobe(args: &[&str], file: &std::path::Path) -> serde_json::Value {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json"])
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("ffprobe (Debian ffmpeg) is installed by make");
+    assert!(out.status.success(), "ffprobe failed on {}", file.display());
+    serde_json::from_slice(&out.stdout).expect("ffprobe JSON")
+}

@@ -1,0 +1,98 @@
+//! The loopback media server: serves library items by id, with Range, to holders of the secret only.
+
+mod common;
+
+use std::sync::Arc;
+
+use edit_factory::import::import_paths;
+use edit_factory::library::Library;
+use edit_factory::media_server::{MediaKind, MediaServer};
+use reqwest::blocking::Client;
+use reqwest::StatusCode;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    server: MediaServer,
+    source_id: String,
+    file_len: u64,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Arc::new(Library::open(dir.path()).unwrap());
+    let profile = library.default_profile().unwrap();
+    let project = library.create_project(&profile.id, "Serve", None).unwrap();
+    let file = common::media("video/moviepy_chaplin_h264_mp3.mp4");
+    let report = import_paths(&library, &project.id, &[file.clone()], |_, _, _| {}).unwrap();
+    let server = MediaServer::start(library).unwrap();
+    Fixture {
+        _dir: dir,
+        server,
+        source_id: report.imported[0].source.id.clone(),
+        file_len: std::fs::metadata(file).unwrap().len(),
+    }
+}
+
+#[test]
+fn serves_media_with_range_and_thumbnails() {
+    let f = fixture();
+    assert!(f.server.addr().ip().is_loopback());
+    let client = Client::new();
+
+    let full = client.get(f.server.source_url(&f.source_id, MediaKind::Media)).send().unwrap();
+    assert_eq!(full.status(), StatusCode::OK);
+    assert_eq!(full.headers()["content-type"], "video/mp4");
+    assert_eq!(full.bytes().unwrap().len() as u64, f.file_len);
+
+    let part = client
+        .get(f.server.source_url(&f.source_id, MediaKind::Media))
+        .header("Range", "bytes=100-199")
+        .send()
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"].to_str().unwrap(),
+        format!("bytes 100-199/{}", f.file_len)
+    );
+    let original = std::fs::read(common::media("video/moviepy_chaplin_h264_mp3.mp4")).unwrap();
+    assert_eq!(part.bytes().unwrap().as_ref(), &original[100..200]);
+
+    let thumb = client.get(f.server.source_url(&f.source_id, MediaKind::Thumbnail)).send().unwrap();
+    assert_eq!(thumb.status(), StatusCode::OK);
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    assert_eq!(&thumb.bytes().unwrap()[..2], &[0xFF, 0xD8]);
+}
+
+#[test]
+fn refuses_wrong_secret_unknown_ids_and_paths() {
+    let f = fixture();
+    let client = Client::new();
+    let good = f.server.source_url(&f.source_id, MediaKind::Media);
+    let base = format!("http://{}", f.server.addr());
+
+    let wrong_secret = good.replace(&f.server.base_url(), &format!("{base}/{}", "0".repeat(64)));
+    assert_eq!(client.get(&wrong_secret).send().unwrap().status(), StatusCode::FORBIDDEN);
+    let no_secret = format!("{base}/sources/{}/media", f.source_id);
+    assert_eq!(client.get(&no_secret).send().unwrap().status(), StatusCode::NOT_FOUND);
+
+    let unknown = f.server.source_url("01a20ba1-0000-7000-8000-000000000000", MediaKind::Media);
+    assert_eq!(client.get(&unknown).send().unwrap().status(), StatusCode::NOT_FOUND);
+
+    let secret_base = f.server.base_url();
+    for path_like in [
+        "..%2F..%2F..%2Fetc%2Fpasswd",
+        "%2Fetc%2Fpasswd",
+        "..",
+        "C:%5CWindows%5Cwin.ini",
+        "%2Fwork%2Fshared%2Fmedia%2Fvideo%2Fmoviepy_chaplin_h264_mp3.mp4",
+    ] {
+        let url = format!("{secret_base}/sources/{path_like}/media");
+        let response = client.get(&url).send().unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path_like}");
+        assert!(response.bytes().unwrap().len() < 100, "{path_like} served nothing");
+    }
+    let traversal = format!("{secret_base}/../../etc/passwd");
+    assert_eq!(client.get(&traversal).send().unwrap().status(), StatusCode::NOT_FOUND);
+    let other_kind = format!("{secret_base}/sources/{}/path", f.source_id);
+    assert_eq!(client.get(&other_kind).send().unwrap().status(), StatusCode::NOT_FOUND);
+}
