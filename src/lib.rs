@@ -8,3 +8,4 @@ pub mod library;
 pub mod logging;
 pub mod media;
 pub mod media_server;
+pub mod user_error;

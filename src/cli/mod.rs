@@ -5,10 +5,11 @@ mod output;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use edit_factory::import::{self, ImportError};
-use edit_factory::library::{parse_id, Library, LibraryError};
-use edit_factory::media::{self, MediaError};
 use edit_factory::app_dirs;
+use edit_factory::import;
+use edit_factory::library::{parse_id, Library};
+use edit_factory::media;
+use edit_factory::user_error::UserError;
 
 #[derive(Parser)]
 #[command(name = "edit-factory", version, about = "Edit Factory: turn local footage into short videos")]
@@ -103,40 +104,7 @@ enum SourceCommand {
 }
 
 /// A failure as the user sees it: one line, and what to do about it.
-pub struct Failure {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl From<LibraryError> for Failure {
-    fn from(e: LibraryError) -> Self {
-        Self { hint: e.hint().map(str::to_owned), message: e.to_string() }
-    }
-}
-
-impl From<MediaError> for Failure {
-    fn from(e: MediaError) -> Self {
-        Self { hint: e.hint().map(str::to_owned), message: e.to_string() }
-    }
-}
-
-impl From<ImportError> for Failure {
-    fn from(e: ImportError) -> Self {
-        Self { hint: e.hint().map(str::to_owned), message: e.to_string() }
-    }
-}
-
-impl From<app_dirs::NoHomeDir> for Failure {
-    fn from(e: app_dirs::NoHomeDir) -> Self {
-        Self { message: e.to_string(), hint: None }
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        Self { message: format!("could not write the output: {e}"), hint: None }
-    }
-}
+pub type Failure = UserError;
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let open = || -> Result<Library, Failure> {
@@ -193,10 +161,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             })?;
             output::import_report(&report, json)?;
             if report.imported.is_empty() && !report.failed.is_empty() {
-                return Err(Failure {
-                    message: format!("none of the {} file(s) could be imported", report.failed.len()),
-                    hint: None,
-                });
+                return Err(Failure::new(
+                    format!("none of the {} file(s) could be imported", report.failed.len()),
+                    None,
+                ));
             }
             Ok(())
         }

@@ -12,17 +12,15 @@ use serde::Serialize;
 use super::Failure;
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure {
-        message: format!("could not encode JSON: {e}"),
-        hint: None,
-    })?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(format!("could not encode JSON: {e}"), None))?;
     line(&text)
 }
 
 pub fn line(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    Ok(())
+    writeln!(out, "{text}")
+        .map_err(|e| Failure::new(format!("could not write the output: {e}"), None))
 }
 
 fn duration(seconds: f64) -> String {

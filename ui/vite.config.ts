@@ -1,0 +1,12 @@
+import { defineConfig } from "vite";
+
+// The desktop shell loads the built files; no dev server is used by tests or the app.
+export default defineConfig({
+  clearScreen: false,
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2021",
+    sourcemap: true,
+  },
+});
