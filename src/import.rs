@@ -38,7 +38,9 @@ impl ImportError {
             Self::Library(e) => e.hint(),
             Self::Media(e) => e.hint(),
             Self::Io { .. } => Some("check the path and the file's permissions"),
-            Self::Thumbnail { .. } => Some("check that the library directory is writable and not full"),
+            Self::Thumbnail { .. } => {
+                Some("check that the library directory is writable and not full")
+            }
         }
     }
 }
@@ -94,7 +96,9 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, u32, Vec<ImportFailure
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walker {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {

@@ -17,10 +17,7 @@ const KEPT_LOG_FILES: usize = 14;
 #[derive(Debug, thiserror::Error)]
 pub enum LoggingError {
     #[error("could not create the log directory {dir}: {source}")]
-    CreateDir {
-        dir: String,
-        source: std::io::Error,
-    },
+    CreateDir { dir: String, source: std::io::Error },
     #[error("could not open the log file in {dir}: {source}")]
     Appender {
         dir: String,

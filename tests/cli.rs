@@ -27,7 +27,14 @@ fn probe_prints_one_json_object() {
     let out = run(dir.path(), &["probe", file.to_str().unwrap(), "--json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     for key in [
-        "duration_s", "width", "height", "rotation", "fps", "has_audio", "has_video", "video_codec",
+        "duration_s",
+        "width",
+        "height",
+        "rotation",
+        "fps",
+        "has_audio",
+        "has_video",
+        "video_codec",
         "audio_codec",
     ] {
         assert!(json.get(key).is_some(), "missing {key}");
@@ -42,7 +49,10 @@ fn probe_prints_one_json_object() {
 #[test]
 fn probe_of_a_broken_file_fails_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    for broken in ["broken/mediabunny_annex-b_truncated_100000B.mp4", "broken/moviepy_result_empty_0B.webm"] {
+    for broken in [
+        "broken/mediabunny_annex-b_truncated_100000B.mp4",
+        "broken/moviepy_result_empty_0B.webm",
+    ] {
         let file = common::media(broken);
         let out = run(dir.path(), &["probe", file.to_str().unwrap(), "--json"]);
         assert!(!out.status.success(), "{broken}");
@@ -50,16 +60,22 @@ fn probe_of_a_broken_file_fails_with_one_line() {
         let stderr = String::from_utf8(out.stderr).unwrap();
         let first = stderr.lines().next().unwrap();
         assert!(first.starts_with("error: "), "{stderr}");
-        assert!(first.contains(broken.rsplit('/').next().unwrap()), "{stderr}");
+        assert!(
+            first.contains(broken.rsplit('/').next().unwrap()),
+            "{stderr}"
+        );
     }
 }
 
 #[test]
 fn project_import_and_source_list() {
     let dir = tempfile::tempdir().unwrap();
-    let id = stdout(&run(dir.path(), &["project", "create", "CLI demo", "--target", "30"]))
-        .trim()
-        .to_owned();
+    let id = stdout(&run(
+        dir.path(),
+        &["project", "create", "CLI demo", "--target", "30"],
+    ))
+    .trim()
+    .to_owned();
     assert_eq!(id.len(), 36, "prints the new id: {id}");
 
     let projects: serde_json::Value =
@@ -70,9 +86,15 @@ fn project_import_and_source_list() {
 
     let a = common::media("video/moviepy_chaplin_h264_mp3.mp4");
     let b = common::media("speech/jfk.wav");
-    stdout(&run(dir.path(), &["import", &id, a.to_str().unwrap(), b.to_str().unwrap()]));
-    let sources: serde_json::Value =
-        serde_json::from_str(&stdout(&run(dir.path(), &["source", "list", &id, "--json"]))).unwrap();
+    stdout(&run(
+        dir.path(),
+        &["import", &id, a.to_str().unwrap(), b.to_str().unwrap()],
+    ));
+    let sources: serde_json::Value = serde_json::from_str(&stdout(&run(
+        dir.path(),
+        &["source", "list", &id, "--json"],
+    )))
+    .unwrap();
     assert_eq!(sources.as_array().unwrap().len(), 2);
     assert_eq!(sources[0]["file_name"], "moviepy_chaplin_h264_mp3.mp4");
 

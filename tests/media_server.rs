@@ -23,7 +23,7 @@ fn fixture() -> Fixture {
     let profile = library.default_profile().unwrap();
     let project = library.create_project(&profile.id, "Serve", None).unwrap();
     let file = common::media("video/moviepy_chaplin_h264_mp3.mp4");
-    let report = import_paths(&library, &project.id, &[file.clone()], |_, _, _| {}).unwrap();
+    let report = import_paths(&library, &project.id, std::slice::from_ref(&file), |_, _, _| {}).unwrap();
     let server = MediaServer::start(library).unwrap();
     Fixture {
         _dir: dir,
@@ -39,7 +39,10 @@ fn serves_media_with_range_and_thumbnails() {
     assert!(f.server.addr().ip().is_loopback());
     let client = Client::new();
 
-    let full = client.get(f.server.source_url(&f.source_id, MediaKind::Media)).send().unwrap();
+    let full = client
+        .get(f.server.source_url(&f.source_id, MediaKind::Media))
+        .send()
+        .unwrap();
     assert_eq!(full.status(), StatusCode::OK);
     assert_eq!(full.headers()["content-type"], "video/mp4");
     assert_eq!(full.bytes().unwrap().len() as u64, f.file_len);
@@ -57,7 +60,10 @@ fn serves_media_with_range_and_thumbnails() {
     let original = std::fs::read(common::media("video/moviepy_chaplin_h264_mp3.mp4")).unwrap();
     assert_eq!(part.bytes().unwrap().as_ref(), &original[100..200]);
 
-    let thumb = client.get(f.server.source_url(&f.source_id, MediaKind::Thumbnail)).send().unwrap();
+    let thumb = client
+        .get(f.server.source_url(&f.source_id, MediaKind::Thumbnail))
+        .send()
+        .unwrap();
     assert_eq!(thumb.status(), StatusCode::OK);
     assert_eq!(thumb.headers()["content-type"], "image/jpeg");
     assert_eq!(&thumb.bytes().unwrap()[..2], &[0xFF, 0xD8]);
@@ -71,12 +77,23 @@ fn refuses_wrong_secret_unknown_ids_and_paths() {
     let base = format!("http://{}", f.server.addr());
 
     let wrong_secret = good.replace(&f.server.base_url(), &format!("{base}/{}", "0".repeat(64)));
-    assert_eq!(client.get(&wrong_secret).send().unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get(&wrong_secret).send().unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     let no_secret = format!("{base}/sources/{}/media", f.source_id);
-    assert_eq!(client.get(&no_secret).send().unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        client.get(&no_secret).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 
-    let unknown = f.server.source_url("01a20ba1-0000-7000-8000-000000000000", MediaKind::Media);
-    assert_eq!(client.get(&unknown).send().unwrap().status(), StatusCode::NOT_FOUND);
+    let unknown = f
+        .server
+        .source_url("01a20ba1-0000-7000-8000-000000000000", MediaKind::Media);
+    assert_eq!(
+        client.get(&unknown).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 
     let secret_base = f.server.base_url();
     for path_like in [
@@ -89,10 +106,19 @@ fn refuses_wrong_secret_unknown_ids_and_paths() {
         let url = format!("{secret_base}/sources/{path_like}/media");
         let response = client.get(&url).send().unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path_like}");
-        assert!(response.bytes().unwrap().len() < 100, "{path_like} served nothing");
+        assert!(
+            response.bytes().unwrap().len() < 100,
+            "{path_like} served nothing"
+        );
     }
     let traversal = format!("{secret_base}/../../etc/passwd");
-    assert_eq!(client.get(&traversal).send().unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        client.get(&traversal).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     let other_kind = format!("{secret_base}/sources/{}/path", f.source_id);
-    assert_eq!(client.get(&other_kind).send().unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        client.get(&other_kind).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use edit_factory::import::{self, ImportReport};
+use edit_factory::library::parse_id;
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::sources::Source;
-use edit_factory::library::parse_id;
 use edit_factory::user_error::UserError;
 use serde::Serialize;
 use tauri::State;
@@ -52,7 +52,10 @@ pub fn profile_select(state: State<'_, AppState>, profile_id: String) -> Command
 }
 
 #[tauri::command]
-pub fn projects_list(state: State<'_, AppState>, profile_id: String) -> CommandResult<Vec<Project>> {
+pub fn projects_list(
+    state: State<'_, AppState>,
+    profile_id: String,
+) -> CommandResult<Vec<Project>> {
     Ok(state.library.projects(&parse_id(&profile_id)?)?)
 }
 
@@ -74,7 +77,9 @@ pub fn project_rename(
     project_id: String,
     name: String,
 ) -> CommandResult<Project> {
-    Ok(state.library.rename_project(&parse_id(&project_id)?, &name)?)
+    Ok(state
+        .library
+        .rename_project(&parse_id(&project_id)?, &name)?)
 }
 
 #[tauri::command]

@@ -7,7 +7,11 @@ mod state;
 use edit_factory::{app_dirs, logging};
 
 pub fn run() {
-    let log = logging::init(app_dirs::log_dir().ok().as_deref(), "edit-factory-app", "info");
+    let log = logging::init(
+        app_dirs::log_dir().ok().as_deref(),
+        "edit-factory-app",
+        "info",
+    );
     let _log_guard = match log {
         Ok(guard) => Some(guard),
         Err(e) => {

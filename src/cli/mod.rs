@@ -12,7 +12,11 @@ use edit_factory::media;
 use edit_factory::user_error::UserError;
 
 #[derive(Parser)]
-#[command(name = "edit-factory", version, about = "Edit Factory: turn local footage into short videos")]
+#[command(
+    name = "edit-factory",
+    version,
+    about = "Edit Factory: turn local footage into short videos"
+)]
 pub struct Args {
     /// Library directory (default: the OS app-data dir)
     #[arg(long, global = true, env = app_dirs::LIBRARY_ENV, value_name = "DIR")]
@@ -74,8 +78,13 @@ enum ProjectCommand {
         #[arg(long)]
         json: bool,
     },
-    Rename { id: String, name: String },
-    Delete { id: String },
+    Rename {
+        id: String,
+        name: String,
+    },
+    Delete {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,7 +117,9 @@ pub type Failure = UserError;
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let open = || -> Result<Library, Failure> {
-        Ok(Library::open(&app_dirs::library_dir(args.library.clone())?)?)
+        Ok(Library::open(&app_dirs::library_dir(
+            args.library.clone(),
+        )?)?)
     };
     match args.command {
         Command::Probe { ref file, json } => {
@@ -118,7 +129,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Command::Project(ref command) => {
             let library = open()?;
             match command {
-                ProjectCommand::Create { name, target, profile } => {
+                ProjectCommand::Create {
+                    name,
+                    target,
+                    profile,
+                } => {
                     let profile = profile_or_default(&library, profile.as_deref())?;
                     let project = library.create_project(&profile, name, *target)?;
                     output::line(&project.id)
@@ -151,7 +166,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Import { ref project_id, ref paths, json } => {
+        Command::Import {
+            ref project_id,
+            ref paths,
+            json,
+        } => {
             let library = open()?;
             let project_id = parse_id(project_id)?;
             let report = import::import_paths(&library, &project_id, paths, |i, total, path| {
@@ -162,13 +181,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
             output::import_report(&report, json)?;
             if report.imported.is_empty() && !report.failed.is_empty() {
                 return Err(Failure::new(
-                    format!("none of the {} file(s) could be imported", report.failed.len()),
+                    format!(
+                        "none of the {} file(s) could be imported",
+                        report.failed.len()
+                    ),
                     None,
                 ));
             }
             Ok(())
         }
-        Command::Source(SourceCommand::List { ref project_id, json }) => {
+        Command::Source(SourceCommand::List {
+            ref project_id,
+            json,
+        }) => {
             let library = open()?;
             output::sources(&library.project_sources(&parse_id(project_id)?)?, json)
         }

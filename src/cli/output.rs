@@ -39,8 +39,16 @@ pub fn probe(info: &MediaInfo, as_json: bool) -> Result<(), Failure> {
             "\n  video     {} {w}x{h}, {} fps{}{}",
             info.video_codec.as_deref().unwrap_or("?"),
             info.fps.map_or("?".into(), |f| format!("{f:.3}")),
-            if info.rotation != 0 { format!(", rotated {}°", info.rotation) } else { String::new() },
-            if info.is_vfr { ", variable frame rate" } else { "" },
+            if info.rotation != 0 {
+                format!(", rotated {}°", info.rotation)
+            } else {
+                String::new()
+            },
+            if info.is_vfr {
+                ", variable frame rate"
+            } else {
+                ""
+            },
         );
     }
     match &info.audio_codec {
@@ -77,7 +85,12 @@ pub fn profiles(profiles: &[Profile], as_json: bool) -> Result<(), Failure> {
         return json(profiles);
     }
     for p in profiles {
-        line(&format!("{}  {}{}", p.id, p.name, if p.is_default { "  (default)" } else { "" }))?;
+        line(&format!(
+            "{}  {}{}",
+            p.id,
+            p.name,
+            if p.is_default { "  (default)" } else { "" }
+        ))?;
     }
     Ok(())
 }
@@ -94,7 +107,13 @@ pub fn sources(sources: &[Source], as_json: bool) -> Result<(), Failure> {
             (Some(w), Some(h)) => format!("{w}x{h}"),
             _ => "audio".into(),
         };
-        line(&format!("{}  {:>9}  {:>9}  {}", s.id, duration(s.duration_s), size, s.path))?;
+        line(&format!(
+            "{}  {:>9}  {:>9}  {}",
+            s.id,
+            duration(s.duration_s),
+            size,
+            s.path
+        ))?;
     }
     Ok(())
 }
@@ -110,13 +129,19 @@ pub fn import_report(report: &ImportReport, as_json: bool) -> Result<(), Failure
             ImportOutcome::Relocated => "relocated",
             ImportOutcome::Refreshed => "refreshed",
         };
-        line(&format!("{what:>18}  {}  {}", item.source.id, item.source.path))?;
+        line(&format!(
+            "{what:>18}  {}  {}",
+            item.source.id, item.source.path
+        ))?;
     }
     for failure in &report.failed {
         line(&format!("{:>18}  {}", "failed", failure.message))?;
     }
     if report.skipped_non_media > 0 {
-        line(&format!("{} non-media file(s) skipped", report.skipped_non_media))?;
+        line(&format!(
+            "{} non-media file(s) skipped",
+            report.skipped_non_media
+        ))?;
     }
     Ok(())
 }

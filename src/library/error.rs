@@ -1,10 +1,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     #[error("could not create the library directory {dir}: {source}")]
-    CreateDir {
-        dir: String,
-        source: std::io::Error,
-    },
+    CreateDir { dir: String, source: std::io::Error },
     #[error("could not open the library database {path}: {source}")]
     Open {
         path: String,

@@ -39,10 +39,12 @@ impl Library {
                 source,
             }
         })?;
-        let dir = dir.canonicalize().map_err(|source| LibraryError::CreateDir {
-            dir: dir.display().to_string(),
-            source,
-        })?;
+        let dir = dir
+            .canonicalize()
+            .map_err(|source| LibraryError::CreateDir {
+                dir: dir.display().to_string(),
+                source,
+            })?;
         let db_path = dir.join(DB_FILE);
         let mut conn = Connection::open(&db_path).map_err(|source| LibraryError::Open {
             path: db_path.display().to_string(),
@@ -75,7 +77,9 @@ impl Library {
     /// The connection, for one unit of work. A panic in another holder does not corrupt SQLite
     /// (transactions roll back on drop), so a poisoned lock is still usable.
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `PRAGMA integrity_check`; `Ok(())` when the database reports "ok".

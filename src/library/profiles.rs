@@ -103,19 +103,25 @@ impl Library {
         {
             let mut conn = self.conn();
             let tx = conn.transaction()?;
-            let exists: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM profiles WHERE id = ?1)", [id], |r| {
-                    r.get(0)
-                })?;
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM profiles WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
             if !exists {
                 return Err(LibraryError::NotFound {
                     entity: "profile",
                     id: id.to_owned(),
                 });
             }
-            tx.execute("UPDATE profiles SET is_default = 0 WHERE is_default = 1", [])?;
             tx.execute(
-                &format!("UPDATE profiles SET is_default = 1, updated_at = {NOW_SQL} WHERE id = ?1"),
+                "UPDATE profiles SET is_default = 0 WHERE is_default = 1",
+                [],
+            )?;
+            tx.execute(
+                &format!(
+                    "UPDATE profiles SET is_default = 1, updated_at = {NOW_SQL} WHERE id = ?1"
+                ),
                 [id],
             )?;
             tx.commit()?;
@@ -137,7 +143,12 @@ impl Library {
                 "INSERT INTO audit_log (actor, action, entity, summary, created_at)
                  VALUES (?1, ?2, ?3, ?4, {NOW_SQL})"
             ),
-            params![actor, action, entity, serde_json::json!({ "summary": summary }).to_string()],
+            params![
+                actor,
+                action,
+                entity,
+                serde_json::json!({ "summary": summary }).to_string()
+            ],
         )?;
         Ok(())
     }

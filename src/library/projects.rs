@@ -23,7 +23,8 @@ pub struct Project {
     pub updated_at: String,
 }
 
-const SELECT: &str = "SELECT p.id, p.profile_id, p.name, p.description, p.status, p.target_duration_s,
+const SELECT: &str =
+    "SELECT p.id, p.profile_id, p.name, p.description, p.status, p.target_duration_s,
         (SELECT COUNT(*) FROM project_sources ps WHERE ps.project_id = p.id),
         p.created_at, p.updated_at
     FROM projects p";
@@ -121,7 +122,8 @@ impl Library {
     /// (footage is never touched on disk).
     pub fn delete_project(&self, id: &str) -> Result<(), LibraryError> {
         let before = self.project(id)?;
-        self.conn().execute("DELETE FROM projects WHERE id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM projects WHERE id = ?1", [id])?;
         self.audit("user", "delete", &format!("project:{id}"), &before.name)?;
         tracing::info!(project = %id, "project deleted");
         Ok(())

@@ -119,7 +119,11 @@ impl Library {
             })
     }
 
-    pub fn source_by_path(&self, profile_id: &str, path: &str) -> Result<Option<Source>, LibraryError> {
+    pub fn source_by_path(
+        &self,
+        profile_id: &str,
+        path: &str,
+    ) -> Result<Option<Source>, LibraryError> {
         Ok(self
             .conn()
             .query_row(
@@ -130,10 +134,15 @@ impl Library {
             .optional()?)
     }
 
-    pub fn sources_by_hash(&self, profile_id: &str, hash: &str) -> Result<Vec<Source>, LibraryError> {
+    pub fn sources_by_hash(
+        &self,
+        profile_id: &str,
+        hash: &str,
+    ) -> Result<Vec<Source>, LibraryError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare(&format!("{SELECT} WHERE profile_id = ?1 AND content_hash = ?2"))?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} WHERE profile_id = ?1 AND content_hash = ?2"
+        ))?;
         let rows = stmt.query_map(params![profile_id, hash], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -266,7 +275,9 @@ impl Library {
     pub fn source_thumbnail_path(&self, id: &str) -> Result<Option<PathBuf>, LibraryError> {
         let name: Option<String> = self
             .conn()
-            .query_row("SELECT thumbnail FROM sources WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT thumbnail FROM sources WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| LibraryError::NotFound {
                 entity: "source",
@@ -276,7 +287,11 @@ impl Library {
     }
 }
 
-fn link(conn: &rusqlite::Connection, project_id: &str, source_id: &str) -> Result<(), LibraryError> {
+fn link(
+    conn: &rusqlite::Connection,
+    project_id: &str,
+    source_id: &str,
+) -> Result<(), LibraryError> {
     conn.execute(
         &format!(
             "INSERT OR IGNORE INTO project_sources (project_id, source_id, added_at)

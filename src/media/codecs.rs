@@ -33,7 +33,16 @@ pub(super) fn codec_name(caps: &gst::CapsRef) -> Option<String> {
         "audio/x-flac" => "flac",
         "audio/x-alac" => "alac",
         "audio/x-raw" => return Some(raw_audio_name(s.get::<&str>("format").ok())),
-        other => return Some(other.rsplit('/').next().unwrap_or(other).trim_start_matches("x-").to_owned()),
+        other => {
+            return Some(
+                other
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(other)
+                    .trim_start_matches("x-")
+                    .to_owned(),
+            )
+        }
     };
     Some(name.to_owned())
 }

@@ -116,8 +116,12 @@ mod tests {
 
     #[test]
     fn metadata_decoders_do_not_block() {
-        assert!(!blocks_playback("gstreamer|1.0|x|meta decoder|decoder-meta/x-gst-fourcc-mebx"));
-        assert!(blocks_playback("gstreamer|1.0|x|H.265 decoder|decoder-video/x-h265"));
+        assert!(!blocks_playback(
+            "gstreamer|1.0|x|meta decoder|decoder-meta/x-gst-fourcc-mebx"
+        ));
+        assert!(blocks_playback(
+            "gstreamer|1.0|x|H.265 decoder|decoder-video/x-h265"
+        ));
         assert!(blocks_playback("gstreamer|1.0|x|src|urisource-sftp"));
     }
 }

@@ -71,10 +71,12 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
     if meta.len() == 0 {
         return Err(MediaError::Empty { path: path_text });
     }
-    let path = &path.canonicalize().map_err(|source| MediaError::Unreadable {
-        path: path_text.clone(),
-        source,
-    })?;
+    let path = &path
+        .canonicalize()
+        .map_err(|source| MediaError::Unreadable {
+            path: path_text.clone(),
+            source,
+        })?;
 
     let discovered = discover(path)?;
     let mut info = describe(&discovered, path, meta.len())?;
@@ -99,7 +101,10 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
         }
         // Having read the whole file, the last timestamp beats any header estimate.
         if needs_duration || timing.reached_end {
-            if let Some(end_s) = timing.end_s.filter(|&e| needs_duration || e > info.duration_s) {
+            if let Some(end_s) = timing
+                .end_s
+                .filter(|&e| needs_duration || e > info.duration_s)
+            {
                 info.duration_s = end_s;
             }
         }
@@ -176,7 +181,10 @@ fn describe(
     let audio = audios.first();
     let rotation = video
         .and_then(|v| v.tags())
-        .and_then(|tags| tags.get::<gst::tags::ImageOrientation>().map(|t| t.get().to_owned()))
+        .and_then(|tags| {
+            tags.get::<gst::tags::ImageOrientation>()
+                .map(|t| t.get().to_owned())
+        })
         .map(|o| orientation_degrees(&o))
         .unwrap_or(0);
     let (width, height) = match video {
@@ -216,7 +224,11 @@ fn describe(
         audio_codec: audio.and_then(|a| {
             // WAV reports its container caps for the stream; the samples are PCM of this depth.
             let name = a.caps().and_then(|c| codec_name(&c))?;
-            Some(if name == "wav" { format!("pcm_s{}le", a.depth()) } else { name })
+            Some(if name == "wav" {
+                format!("pcm_s{}le", a.depth())
+            } else {
+                name
+            })
         }),
         audio_sample_rate: audio.map(|a| a.sample_rate()),
         audio_channels: audio.map(|a| a.channels()),
@@ -256,7 +268,9 @@ fn verify_decodable(path: &Path) -> Result<(), MediaError> {
         };
         if pipeline.add(&sink).is_ok() && sink.sync_state_with_parent().is_ok() {
             if let Some(sink_pad) = sink.static_pad("sink") {
-                let _ = pad.link(&sink_pad).map_err(|e| tracing::debug!("link: {e:?}"));
+                let _ = pad
+                    .link(&sink_pad)
+                    .map_err(|e| tracing::debug!("link: {e:?}"));
             }
         }
     });

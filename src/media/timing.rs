@@ -60,7 +60,10 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
         };
         let media_type = pad
             .current_caps()
-            .and_then(|c| c.structure(0).map(|s| s.name().split('/').next().unwrap_or("").to_owned()))
+            .and_then(|c| {
+                c.structure(0)
+                    .map(|s| s.name().split('/').next().unwrap_or("").to_owned())
+            })
             .unwrap_or_default();
         let is_video = media_type == "video";
         // Metadata tracks (timecode, iPhone `mebx`) may run past the picture and sound.
@@ -144,7 +147,12 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
     };
     drop(guard);
     let stats = stats.lock().unwrap_or_else(|p| p.into_inner());
-    tracing::debug!(end_ns = stats.end_ns, frames = stats.video_pts.len(), to_end, "timing scanned");
+    tracing::debug!(
+        end_ns = stats.end_ns,
+        frames = stats.video_pts.len(),
+        to_end,
+        "timing scanned"
+    );
     Ok(Timing {
         is_vfr: is_variable(&stats.video_pts),
         average_rate: average_rate(&stats.video_pts),
@@ -176,8 +184,16 @@ fn is_variable(pts: &[u64]) -> bool {
 
 /// Common nominal rates a measured average is snapped to when within 0.5 %.
 const NOMINAL_RATES: &[(i32, i32)] = &[
-    (24000, 1001), (24, 1), (25, 1), (30000, 1001), (30, 1), (48, 1), (50, 1),
-    (60000, 1001), (60, 1), (120, 1),
+    (24000, 1001),
+    (24, 1),
+    (25, 1),
+    (30000, 1001),
+    (30, 1),
+    (48, 1),
+    (50, 1),
+    (60000, 1001),
+    (60, 1),
+    (120, 1),
 ];
 
 fn average_rate(pts: &[u64]) -> Option<(i32, i32)> {

@@ -34,7 +34,10 @@ impl ManifestRow {
     }
     /// Coded size from "V:h264 1280x720 ..."
     pub fn video_size(&self) -> Option<(u32, u32)> {
-        let video = self.streams.split('|').find(|s| s.trim().starts_with("V:"))?;
+        let video = self
+            .streams
+            .split('|')
+            .find(|s| s.trim().starts_with("V:"))?;
         let dims = video.split_whitespace().nth(1)?;
         let (w, h) = dims.split_once('x')?;
         Some((w.parse().ok()?, h.parse().ok()?))

@@ -1,0 +1,59 @@
+# Edit Factory: `make run` sets everything up and starts the app; `make test` sets up and runs
+# every test. Cargo's target directory lives outside the clone so repeat runs are fast.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/edit-factory/target
+CARGO ?= cargo
+APP_BINARY := $(CARGO_TARGET_DIR)/debug/edit-factory-app
+CLI_BINARY := $(CARGO_TARGET_DIR)/debug/edit-factory
+ARTIFACTS ?= $(CURDIR)/artifacts
+
+.PHONY: run test setup system-deps ui-deps bindings ui build lint test-engine test-e2e bundle clean
+
+run: build
+	$(APP_BINARY)
+
+test: build lint test-engine test-e2e
+
+setup: system-deps ui-deps
+
+system-deps:
+	@./scripts/system-deps.sh
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json | system-deps
+	# npm ci rejects this lockfile: the registry mirror records no optional platform packages of
+	# other OSes. npm install still installs the locked versions.
+	cd ui && npm install --no-audit --no-fund
+	touch $@
+ui-deps: ui/node_modules/.package-lock.json
+
+# TypeScript types for commands and payloads, generated from the Rust types (ts-rs).
+bindings: system-deps
+	$(CARGO) test --workspace --lib export_bindings --quiet
+
+ui: ui-deps bindings
+	cd ui && npm run build
+
+# The UI is embedded into the app at compile time, so it is built first.
+build: ui
+	$(CARGO) build --workspace --all-targets
+
+lint: build
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-engine: build
+	$(CARGO) test --workspace
+
+test-e2e: build
+	mkdir -p $(ARTIFACTS)/e2e
+	cd ui && EDIT_FACTORY_APP_BINARY=$(APP_BINARY) EDIT_FACTORY_ARTIFACTS=$(ARTIFACTS)/e2e \
+		xvfb-run -a -s "-screen 0 1400x900x24" npm run --silent test:e2e
+
+# A .deb of the desktop app (release build).
+bundle: ui
+	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json
+
+clean:
+	rm -rf ui/dist ui/src/bindings $(ARTIFACTS)
