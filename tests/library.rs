@@ -262,12 +262,24 @@ fn moved_files_are_followed_by_content() {
     let tree = tempfile::tempdir().unwrap();
     let first: PathBuf = tree.path().join("clip.mp4");
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &first).unwrap();
-    let added = import_paths(&library, &project.id, std::slice::from_ref(&first), |_, _, _| {}).unwrap();
+    let added = import_paths(
+        &library,
+        &project.id,
+        std::slice::from_ref(&first),
+        |_, _, _| {},
+    )
+    .unwrap();
     let id = added.imported[0].source.id.clone();
 
     let moved = tree.path().join("renamed.mp4");
     std::fs::rename(&first, &moved).unwrap();
-    let report = import_paths(&library, &project.id, std::slice::from_ref(&moved), |_, _, _| {}).unwrap();
+    let report = import_paths(
+        &library,
+        &project.id,
+        std::slice::from_ref(&moved),
+        |_, _, _| {},
+    )
+    .unwrap();
     assert_eq!(report.imported[0].outcome, ImportOutcome::Relocated);
     assert_eq!(report.imported[0].source.id, id, "the source keeps its id");
     assert_eq!(

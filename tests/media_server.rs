@@ -23,7 +23,13 @@ fn fixture() -> Fixture {
     let profile = library.default_profile().unwrap();
     let project = library.create_project(&profile.id, "Serve", None).unwrap();
     let file = common::media("video/moviepy_chaplin_h264_mp3.mp4");
-    let report = import_paths(&library, &project.id, std::slice::from_ref(&file), |_, _, _| {}).unwrap();
+    let report = import_paths(
+        &library,
+        &project.id,
+        std::slice::from_ref(&file),
+        |_, _, _| {},
+    )
+    .unwrap();
     let server = MediaServer::start(library).unwrap();
     Fixture {
         _dir: dir,
