@@ -51,9 +51,11 @@ test-e2e: build
 	cd ui && EDIT_FACTORY_APP_BINARY=$(APP_BINARY) EDIT_FACTORY_ARTIFACTS=$(ARTIFACTS)/e2e \
 		xvfb-run -a -s "-screen 0 1400x900x24" npm run --silent test:e2e
 
-# A .deb of the desktop app (release build).
+# A .deb of the desktop app. Run from src-tauri, where the CLI finds the (symlinked) config; built
+# with the one cargo profile the rest uses, so it reuses the build cache.
 bundle: ui
-	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --debug --bundles deb
+	@ls -1 $(CARGO_TARGET_DIR)/debug/bundle/deb/*.deb
 
 clean:
 	rm -rf ui/dist ui/src/bindings $(ARTIFACTS)

@@ -1,10 +1,10 @@
-// The app's config lives at the repository root (one source of truth for cargo and the CLI).
-// Listing the commands generates one `allow-<command>` permission each, so the capability file
+// The app's config is the repository root's `tauri.conf.json`; `src-tauri/tauri.conf.json` is a
+// symlink to it, so cargo and the Tauri CLI (which looks for the config in the crate's folder)
+// read the same file and resolve its relative paths from the same place. Listing the commands generates one `allow-<command>` permission each, so the capability file
 // grants them explicitly (least privilege).
 fn main() {
-    let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
-        .app_manifest(tauri_build::AppManifest::new().commands(&[
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
             "profiles_list",
             "profile_create",

@@ -243,12 +243,7 @@ pub fn import_file(
         mtime_ns,
         thumbnail: thumbnail.as_deref(),
     };
-    let stored = if outcome == ImportOutcome::Added {
-        library.insert_source(&id, profile_id, project_id, &file)
-    } else {
-        library.update_source_file(&id, project_id, &file)
-    };
-    match stored {
+    match library.store_source(&id, profile_id, project_id, &file) {
         Ok(source) => Ok(ImportedFile { outcome, source }),
         Err(e) => {
             if let (Some(name), ImportOutcome::Added) = (&thumbnail, outcome) {
@@ -283,7 +278,10 @@ fn write_thumbnail(
     };
     std::fs::write(&tmp, &jpeg).map_err(save_err)?;
     std::fs::rename(&tmp, &dest).map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
+        // The rename error is what the user needs; a leftover partial file is only logged.
+        if let Err(rm) = std::fs::remove_file(&tmp) {
+            tracing::warn!("could not remove {}: {rm}", tmp.display());
+        }
         save_err(source)
     })?;
     Ok(name)

@@ -39,7 +39,7 @@ pub fn run() {
             commands::sources_list,
             commands::import_paths,
         ])
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!("the app stopped with an error: {e}");
         eprintln!("error: Edit Factory could not start: {e}");

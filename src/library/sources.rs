@@ -159,8 +159,10 @@ impl Library {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Add a new source and link it to a project, in one transaction.
-    pub fn insert_source(
+    /// Store a source's file facts and link it to a project, in one transaction. A new id adds a
+    /// source; a known id (file re-encoded in place, or moved) is updated and keeps its id, so what
+    /// refers to it stays valid.
+    pub fn store_source(
         &self,
         id: &str,
         profile_id: &str,
@@ -178,62 +180,23 @@ impl Library {
                         video_codec, audio_codec, has_video, has_audio, audio_rate, audio_channels,
                         thumbnail, status, created_at, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                        ?17, ?18, ?19, ?20, ?21, 'ok', {NOW_SQL}, {NOW_SQL})"
+                        ?17, ?18, ?19, ?20, ?21, 'ok', {NOW_SQL}, {NOW_SQL})
+                     ON CONFLICT (id) DO UPDATE SET path = excluded.path,
+                        content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
+                        mtime_ns = excluded.mtime_ns, duration_s = excluded.duration_s,
+                        width = excluded.width, height = excluded.height,
+                        rotation = excluded.rotation, fps_num = excluded.fps_num,
+                        fps_den = excluded.fps_den, is_vfr = excluded.is_vfr,
+                        container = excluded.container, video_codec = excluded.video_codec,
+                        audio_codec = excluded.audio_codec, has_video = excluded.has_video,
+                        has_audio = excluded.has_audio, audio_rate = excluded.audio_rate,
+                        audio_channels = excluded.audio_channels,
+                        thumbnail = COALESCE(excluded.thumbnail, thumbnail), status = 'ok',
+                        updated_at = excluded.updated_at"
                 ),
                 params![
                     id,
                     profile_id,
-                    info.path,
-                    file.content_hash,
-                    info.size_bytes,
-                    file.mtime_ns,
-                    info.duration_s,
-                    info.width,
-                    info.height,
-                    info.rotation,
-                    info.fps_num,
-                    info.fps_den,
-                    info.is_vfr,
-                    info.container,
-                    info.video_codec,
-                    info.audio_codec,
-                    info.has_video,
-                    info.has_audio,
-                    info.audio_sample_rate,
-                    info.audio_channels,
-                    file.thumbnail,
-                ],
-            )?;
-            link(&tx, project_id, id)?;
-            tx.commit()?;
-        }
-        self.source(id)
-    }
-
-    /// Replace a source's file facts (the file was re-encoded in place, or moved) and link it to a
-    /// project. The source keeps its id, so what refers to it stays valid.
-    pub fn update_source_file(
-        &self,
-        id: &str,
-        project_id: &str,
-        file: &SourceFile<'_>,
-    ) -> Result<Source, LibraryError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            let info = file.info;
-            tx.execute(
-                &format!(
-                    "UPDATE sources SET path = ?2, content_hash = ?3, size_bytes = ?4, mtime_ns = ?5,
-                        duration_s = ?6, width = ?7, height = ?8, rotation = ?9, fps_num = ?10,
-                        fps_den = ?11, is_vfr = ?12, container = ?13, video_codec = ?14,
-                        audio_codec = ?15, has_video = ?16, has_audio = ?17, audio_rate = ?18,
-                        audio_channels = ?19, thumbnail = COALESCE(?20, thumbnail), status = 'ok',
-                        updated_at = {NOW_SQL}
-                     WHERE id = ?1"
-                ),
-                params![
-                    id,
                     info.path,
                     file.content_hash,
                     info.size_bytes,

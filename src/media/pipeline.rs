@@ -20,6 +20,29 @@ impl Drop for PipelineGuard {
     }
 }
 
+/// Link `pad` to a new `queue ! fakesink` in `pipeline`, so a stream nobody needs is consumed. The
+/// queue matters: demuxers feed every stream from one thread, so a sink waiting to preroll would
+/// otherwise starve the others.
+pub(super) fn drain_pad(pipeline: &gst::Pipeline, pad: &gst::Pad) -> Result<(), String> {
+    let queue = gst::ElementFactory::make("queue")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let sink = gst::ElementFactory::make("fakesink")
+        .property("sync", false)
+        .build()
+        .map_err(|e| e.to_string())?;
+    pipeline
+        .add_many([&queue, &sink])
+        .and_then(|_| queue.link(&sink))
+        .map_err(|e| e.to_string())?;
+    sink.sync_state_with_parent().map_err(|e| e.to_string())?;
+    queue.sync_state_with_parent().map_err(|e| e.to_string())?;
+    let sink_pad = queue.static_pad("sink").ok_or("queue without a sink pad")?;
+    pad.link(&sink_pad)
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
+}
+
 pub(super) fn make(factory: &str) -> Result<gst::Element, MediaError> {
     gst::ElementFactory::make(factory)
         .build()

@@ -12,7 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::codecs::{codec_name, container_name};
-use super::pipeline::{blocks_playback, make, wait_preroll, BusEnd, PipelineGuard};
+use super::pipeline::{blocks_playback, drain_pad, make, wait_preroll, BusEnd, PipelineGuard};
 use super::{file_uri, timing, MediaError};
 
 const DISCOVER_TIMEOUT_S: u64 = 20;
@@ -260,18 +260,8 @@ fn verify_decodable(path: &Path) -> Result<(), MediaError> {
         let Some(pipeline) = pipeline_weak.upgrade() else {
             return;
         };
-        let Ok(sink) = gst::ElementFactory::make("fakesink")
-            .property("sync", false)
-            .build()
-        else {
-            return;
-        };
-        if pipeline.add(&sink).is_ok() && sink.sync_state_with_parent().is_ok() {
-            if let Some(sink_pad) = sink.static_pad("sink") {
-                let _ = pad
-                    .link(&sink_pad)
-                    .map_err(|e| tracing::debug!("link: {e:?}"));
-            }
+        if let Err(e) = drain_pad(&pipeline, pad) {
+            tracing::warn!("decode check: {e}");
         }
     });
     if pipeline.set_state(gst::State::Paused).is_err() {

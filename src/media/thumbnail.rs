@@ -7,7 +7,7 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::pipeline::{make, wait_preroll, BusEnd, PipelineGuard};
+use super::pipeline::{drain_pad, make, wait_preroll, BusEnd, PipelineGuard};
 use super::{file_uri, MediaError};
 
 pub const THUMBNAIL_WIDTH: i32 = 320;
@@ -72,21 +72,18 @@ pub fn grab_jpeg(path: &Path, at_s: f64, width: i32) -> Result<Vec<u8>, MediaErr
             .current_caps()
             .and_then(|c| c.structure(0).map(|s| s.name().starts_with("video/")))
             .unwrap_or(false);
-        let target = if is_video {
-            convert_weak.upgrade().and_then(|c| c.static_pad("sink"))
-        } else {
-            // Other streams (audio, data) are drained so the pipeline can preroll.
-            pipeline_weak.upgrade().and_then(|pipeline| {
-                let sink = gst::ElementFactory::make("fakesink").build().ok()?;
-                pipeline.add(&sink).ok()?;
-                sink.sync_state_with_parent().ok()?;
-                sink.static_pad("sink")
-            })
-        };
-        if let Some(target) = target.filter(|t| !t.is_linked()) {
-            if let Err(e) = pad.link(&target) {
-                tracing::warn!("thumbnail pipeline link failed: {e:?}");
+        let linked = match convert_weak.upgrade().and_then(|c| c.static_pad("sink")) {
+            Some(target) if is_video && !target.is_linked() => {
+                pad.link(&target).map(|_| ()).map_err(|e| format!("{e:?}"))
             }
+            // Other streams (audio, data, further video) are drained so the pipeline can preroll.
+            _ => match pipeline_weak.upgrade() {
+                Some(pipeline) => drain_pad(&pipeline, pad),
+                None => Ok(()),
+            },
+        };
+        if let Err(e) = linked {
+            tracing::warn!("thumbnail pipeline: {e}");
         }
     });
 

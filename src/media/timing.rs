@@ -8,7 +8,7 @@ use std::time::Duration;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
-use super::pipeline::{make, wait_eos, BusEnd, PipelineGuard};
+use super::pipeline::{drain_pad, make, wait_eos, BusEnd, PipelineGuard};
 use super::MediaError;
 
 /// Video packets looked at to decide whether the frame rate is variable.
@@ -68,27 +68,8 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
         let is_video = media_type == "video";
         // Metadata tracks (timecode, iPhone `mebx`) may run past the picture and sound.
         let counts_for_duration = is_video || media_type == "audio";
-        // A queue per branch: the demuxer feeds all streams from one thread, so a sink waiting to
-        // preroll would otherwise starve the others.
-        let (Ok(queue), Ok(sink)) = (
-            gst::ElementFactory::make("queue").build(),
-            gst::ElementFactory::make("fakesink")
-                .property("sync", false)
-                .build(),
-        ) else {
-            return;
-        };
-        if pipeline.add_many([&queue, &sink]).is_err()
-            || queue.link(&sink).is_err()
-            || sink.sync_state_with_parent().is_err()
-            || queue.sync_state_with_parent().is_err()
-        {
-            return;
-        }
-        let Some(sink_pad) = queue.static_pad("sink") else {
-            return;
-        };
-        if pad.link(&sink_pad).is_err() {
+        if let Err(e) = drain_pad(&pipeline, pad) {
+            tracing::warn!("frame timing scan: {e}");
             return;
         }
         let stats = stats_for_pads.clone();
