@@ -4,9 +4,10 @@
 //! that fails is reported with a plain reason and leaves the library untouched. Importing the same
 //! files again never creates duplicate sources, so an interrupted import can simply be re-run.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use walkdir::WalkDir;
 
@@ -46,7 +47,7 @@ impl ImportError {
 }
 
 /// What happened to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportOutcome {
@@ -60,14 +61,14 @@ pub enum ImportOutcome {
     Refreshed,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportedFile {
     pub outcome: ImportOutcome,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportFailure {
     pub path: String,
@@ -75,13 +76,15 @@ pub struct ImportFailure {
     pub hint: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportReport {
     pub imported: Vec<ImportedFile>,
     pub failed: Vec<ImportFailure>,
     /// Files inside imported folders that are not media (by extension) and were passed over.
     pub skipped_non_media: u32,
+    /// The import was stopped (cancelled) before every file was looked at.
+    pub stopped: bool,
 }
 
 /// Expand the user's selection into the files to import: files as given, folders recursively
@@ -123,12 +126,13 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, u32, Vec<ImportFailure
     (files, skipped, failed)
 }
 
-/// Import `paths` into a project. `on_file` is called before each file with (index, total, path).
+/// Import `paths` into a project. `on_file` is called before each file with (index, total, path)
+/// and may stop the import (`ControlFlow::Break`): files done so far stay imported, each complete.
 pub fn import_paths(
     library: &Library,
     project_id: &str,
     paths: &[PathBuf],
-    mut on_file: impl FnMut(usize, usize, &Path),
+    mut on_file: impl FnMut(usize, usize, &Path) -> ControlFlow<()>,
 ) -> Result<ImportReport, ImportError> {
     let project = library.project(project_id)?;
     let (files, skipped_non_media, failed) = collect_files(paths);
@@ -139,7 +143,10 @@ pub fn import_paths(
     };
     let total = files.len();
     for (index, file) in files.iter().enumerate() {
-        on_file(index, total, file);
+        if on_file(index, total, file).is_break() {
+            report.stopped = true;
+            break;
+        }
         match import_file(library, &project.profile_id, project_id, file) {
             Ok(imported) => {
                 tracing::info!(path = %file.display(), outcome = ?imported.outcome, "imported");

@@ -4,8 +4,10 @@
 
 pub mod app_dirs;
 pub mod import;
+pub mod jobs;
 pub mod library;
 pub mod logging;
 pub mod media;
 pub mod media_server;
 pub mod user_error;
+pub mod verify;

@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::app_dirs::NoHomeDir;
 use crate::import::ImportError;
+use crate::jobs::JobError;
 use crate::library::LibraryError;
 use crate::logging::LoggingError;
 use crate::media::MediaError;
@@ -50,6 +51,7 @@ user_error_from! {
     LibraryError => LibraryError::hint,
     MediaError => MediaError::hint,
     ImportError => ImportError::hint,
+    JobError => JobError::hint,
     NoHomeDir => |_: &NoHomeDir| None,
     LoggingError => |_: &LoggingError| Some("check that the log directory is writable"),
     MediaServerError => |_: &MediaServerError| Some("another program may be blocking loopback ports; restart the app"),

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::ops::ControlFlow;
+
 use std::path::PathBuf;
 
 use edit_factory::import::{import_paths, ImportOutcome};
@@ -130,7 +132,10 @@ fn import_probes_thumbnails_and_never_duplicates() {
         common::media("video/moviepy_fire2_phone_rot180_vfr.mp4"),
         common::media("speech/jfk.wav"),
     ];
-    let report = import_paths(&library, &project.id, &files, |_, _, _| {}).unwrap();
+    let report = import_paths(&library, &project.id, &files, |_, _, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert_eq!(report.imported.len(), 3);
     assert!(report
@@ -157,7 +162,10 @@ fn import_probes_thumbnails_and_never_duplicates() {
     assert_eq!(json["streams"][0]["height"], 180);
 
     // Importing again, and as part of a folder, adds nothing twice.
-    let again = import_paths(&library, &project.id, &files, |_, _, _| {}).unwrap();
+    let again = import_paths(&library, &project.id, &files, |_, _, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     assert!(again
         .imported
         .iter()
@@ -178,7 +186,7 @@ fn portrait_thumbnails_are_upright() {
         &[common::media(
             "video/mediabunny_iphone15_portrait_hevc10_0.09s.mov",
         )],
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
@@ -210,7 +218,7 @@ fn folders_import_recursively_and_broken_files_change_nothing() {
         &library,
         &project.id,
         &[common::media("broken")],
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     assert_eq!(broken.imported.len(), 0);
@@ -246,7 +254,7 @@ fn folders_import_recursively_and_broken_files_change_nothing() {
         &library,
         &project.id,
         &[tree.path().to_path_buf()],
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     assert_eq!(report.imported.len(), 2, "{:?}", report.failed);
@@ -266,7 +274,7 @@ fn moved_files_are_followed_by_content() {
         &library,
         &project.id,
         std::slice::from_ref(&first),
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     let id = added.imported[0].source.id.clone();
@@ -277,7 +285,7 @@ fn moved_files_are_followed_by_content() {
         &library,
         &project.id,
         std::slice::from_ref(&moved),
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     assert_eq!(report.imported[0].outcome, ImportOutcome::Relocated);
@@ -294,7 +302,10 @@ fn moved_files_are_followed_by_content() {
         &moved,
     )
     .unwrap();
-    let report = import_paths(&library, &project.id, &[moved], |_, _, _| {}).unwrap();
+    let report = import_paths(&library, &project.id, &[moved], |_, _, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     assert_eq!(report.imported[0].outcome, ImportOutcome::Refreshed);
     assert!(!report.imported[0].source.has_audio);
 }

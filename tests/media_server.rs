@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::ops::ControlFlow;
+
 use std::sync::Arc;
 
 use edit_factory::import::import_paths;
@@ -27,7 +29,7 @@ fn fixture() -> Fixture {
         &library,
         &project.id,
         std::slice::from_ref(&file),
-        |_, _, _| {},
+        |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap();
     let server = MediaServer::start(library).unwrap();

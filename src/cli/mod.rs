@@ -1,12 +1,16 @@
 //! Argument parsing and dispatch. Human-readable output by default, `--json` for scripts.
 
+mod jobs;
 mod output;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use edit_factory::app_dirs;
-use edit_factory::import;
+use std::sync::Arc;
+
+use edit_factory::import::ImportReport;
+use edit_factory::jobs::{kinds, JobStatus};
 use edit_factory::library::{parse_id, Library};
 use edit_factory::media;
 use edit_factory::user_error::UserError;
@@ -48,14 +52,28 @@ enum Command {
     /// List and create profiles (workspaces)
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Import files or folders (recursively) into a project
+    /// Import files or folders (recursively) into a project, as a job
     Import {
         project_id: String,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Only queue the job (print its id); `jobs run` or the app runs it
+        #[arg(long)]
+        detach: bool,
     },
+    /// Re-check a project's source files, marking moved or changed ones, as a job
+    Verify {
+        project_id: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        detach: bool,
+    },
+    /// List, cancel, retry and run jobs
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// List a project's sources
     #[command(subcommand)]
     Source(SourceCommand),
@@ -101,6 +119,20 @@ enum ProfileCommand {
     },
     /// Make a profile the default
     Default { id: String },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a queued or running job
+    Cancel { id: String },
+    /// Queue a failed or cancelled job again
+    Retry { id: String },
+    /// Run queued jobs until none are left, with progress bars
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -170,14 +202,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ref project_id,
             ref paths,
             json,
+            detach,
         } => {
-            let library = open()?;
+            let library = Arc::new(open()?);
             let project_id = parse_id(project_id)?;
-            let report = import::import_paths(&library, &project_id, paths, |i, total, path| {
-                if !json {
-                    eprintln!("[{}/{total}] {}", i + 1, path.display());
-                }
-            })?;
+            library.project(&project_id)?;
+            // The job may run in another process: store absolute paths.
+            let paths = paths
+                .iter()
+                .map(|p| {
+                    std::path::absolute(p)
+                        .map_err(|e| Failure::new(format!("{}: {e}", p.display()), None))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let job = library
+                .jobs()
+                .enqueue(&kinds::import_job(&project_id, &paths))?;
+            if detach {
+                return output::line(&job.id);
+            }
+            let ended = jobs::run_foreground(&library, std::slice::from_ref(&job.id), !json)?;
+            let result = jobs::outcome(&ended[0])?;
+            let report: ImportReport = serde_json::from_value(result.clone())
+                .map_err(|e| Failure::new(format!("unexpected import result: {e}"), None))?;
             output::import_report(&report, json)?;
             if report.imported.is_empty() && !report.failed.is_empty() {
                 return Err(Failure::new(
@@ -189,6 +236,54 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 ));
             }
             Ok(())
+        }
+        Command::Verify {
+            ref project_id,
+            json,
+            detach,
+        } => {
+            let library = Arc::new(open()?);
+            let project_id = parse_id(project_id)?;
+            library.project(&project_id)?;
+            let job = library.jobs().enqueue(&kinds::verify_job(&project_id))?;
+            if detach {
+                return output::line(&job.id);
+            }
+            let ended = jobs::run_foreground(&library, std::slice::from_ref(&job.id), !json)?;
+            let result = jobs::outcome(&ended[0])?;
+            if json {
+                return output::json(result);
+            }
+            output::line(&format!(
+                "checked {} source(s): {} ok, {} missing, {} changed",
+                result["checked"],
+                result["ok"],
+                result["missing"].as_array().map_or(0, Vec::len),
+                result["changed"].as_array().map_or(0, Vec::len)
+            ))
+        }
+        Command::Jobs(ref command) => {
+            let library = Arc::new(open()?);
+            match command {
+                JobsCommand::List { json } => jobs::list(&library, *json),
+                JobsCommand::Cancel { id } => {
+                    let job = library.jobs().request_cancel(&parse_id(id)?)?;
+                    let what = if job.status == JobStatus::Cancelled {
+                        "cancelled"
+                    } else {
+                        "will stop at its next check"
+                    };
+                    output::line(&format!("{} {what}", job.id))
+                }
+                JobsCommand::Retry { id } => {
+                    let job = library.jobs().retry(&parse_id(id)?)?;
+                    output::line(&format!(
+                        "{} queued again; run it with `edit-factory jobs run`",
+                        job.id
+                    ))
+                }
+                JobsCommand::Run => jobs::run_all(&library),
+            }
         }
         Command::Source(SourceCommand::List {
             ref project_id,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::Failure;
 
-fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::new(format!("could not encode JSON: {e}"), None))?;
     line(&text)

@@ -56,10 +56,19 @@ impl Library {
         })?;
         migrations::apply(&mut conn)?;
         tracing::debug!(path = %db_path.display(), "library opened");
-        Ok(Self {
+        let library = Self {
             dir,
             conn: Mutex::new(conn),
-        })
+        };
+        // No job may stay "running" after its process died: the app and the CLI both recover here.
+        let registry = crate::jobs::kinds::registry();
+        library
+            .jobs()
+            .recover(|kind| registry.is_resumable(kind))
+            .map_err(|e| {
+                LibraryError::Invalid(format!("could not recover interrupted jobs: {e}"))
+            })?;
+        Ok(library)
     }
 
     pub fn dir(&self) -> &Path {

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Library, LibraryError, NOW_SQL};
 use crate::media::MediaInfo;
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Source {
     pub id: String,
@@ -43,6 +43,28 @@ pub struct Source {
     /// `ok`, `missing` (file gone) or `changed` (content differs from what was imported).
     pub status: String,
     pub created_at: String,
+}
+
+/// Whether a source's file is still as imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    /// The file is gone (or unreadable) at its path.
+    Missing,
+    /// The file at its path has other content than was imported.
+    Changed,
+}
+
+impl SourceStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Missing => "missing",
+            Self::Changed => "changed",
+        }
+    }
 }
 
 /// The facts of a file as stored for a source.
@@ -222,6 +244,20 @@ impl Library {
             tx.commit()?;
         }
         self.source(id)
+    }
+
+    pub fn set_source_status(&self, id: &str, status: SourceStatus) -> Result<(), LibraryError> {
+        let changed = self.conn().execute(
+            &format!("UPDATE sources SET status = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+            params![id, status.as_str()],
+        )?;
+        if changed == 0 {
+            return Err(LibraryError::NotFound {
+                entity: "source",
+                id: id.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Add an existing source to a project (no-op when it is already there).

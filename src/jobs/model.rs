@@ -1,0 +1,201 @@
+//! What a job is: its states, its record, and how a job's work can fail.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed | Self::Cancelled)
+    }
+
+    /// The only legal moves (SPEC §6). Everything else is refused.
+    pub fn can_become(self, next: Self) -> bool {
+        use JobStatus::*;
+        matches!(
+            (self, next),
+            (Queued, Running)
+                | (Queued, Cancelled)
+                | (Running, Succeeded)
+                | (Running, Failed)
+                | (Running, Cancelled)
+                // retry after a retryable failure, a deferral, or crash recovery
+                | (Running, Queued)
+                // a user's retry
+                | (Failed, Queued)
+                | (Cancelled, Queued)
+        )
+    }
+}
+
+impl std::fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A job as stored in the library.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub project_id: Option<String>,
+    #[ts(type = "unknown")]
+    pub payload: serde_json::Value,
+    pub status: JobStatus,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    /// 0 to 1.
+    pub progress: f64,
+    /// What the job is doing now, in words.
+    pub step: String,
+    pub eta_s: Option<f64>,
+    pub error_kind: Option<FailureKind>,
+    pub error_message: Option<String>,
+    #[ts(type = "unknown")]
+    pub result: Option<serde_json::Value>,
+    pub cancel_requested: bool,
+    /// A retry waits until then.
+    pub not_before: Option<String>,
+    pub lease_owner: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub updated_at: String,
+}
+
+/// How a job's work failed, which decides what happens next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// Worth another attempt after a pause (a busy resource, a network hiccup).
+    Retryable,
+    /// Will fail again the same way (bad input, missing file); not retried.
+    Permanent,
+    /// The process running it stopped (crash, kill, power loss) and it cannot resume.
+    Interrupted,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Retryable => "retryable",
+            Self::Permanent => "permanent",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "retryable" => Self::Retryable,
+            "permanent" => Self::Permanent,
+            "interrupted" => Self::Interrupted,
+            _ => return None,
+        })
+    }
+}
+
+/// What a job handler returns when its work does not succeed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JobFailure {
+    #[error("{message}")]
+    Failed { kind: FailureKind, message: String },
+    /// The job saw its cancel token and stopped.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl JobFailure {
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self::Failed {
+            kind: FailureKind::Retryable,
+            message: message.into(),
+        }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self::Failed {
+            kind: FailureKind::Permanent,
+            message: message.into(),
+        }
+    }
+}
+
+/// A job to add to the queue.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub kind: String,
+    pub project_id: Option<String>,
+    pub payload: serde_json::Value,
+    pub max_attempts: u32,
+}
+
+impl NewJob {
+    pub fn new(kind: &str, project_id: Option<&str>, payload: serde_json::Value) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            project_id: project_id.map(str::to_owned),
+            payload,
+            max_attempts: 3,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobStatus::{self, *};
+
+    #[test]
+    fn terminal_success_never_moves() {
+        for next in [Queued, Running, Failed, Cancelled, Succeeded] {
+            assert!(!Succeeded.can_become(next));
+        }
+    }
+
+    #[test]
+    fn only_listed_moves_are_legal() {
+        let all = [Queued, Running, Succeeded, Failed, Cancelled];
+        let legal: Vec<(JobStatus, JobStatus)> = all
+            .iter()
+            .flat_map(|&a| all.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a.can_become(b))
+            .collect();
+        assert_eq!(legal.len(), 9);
+        assert!(!Queued.can_become(Succeeded));
+        assert!(!Failed.can_become(Running));
+        assert!(!Cancelled.can_become(Running));
+    }
+}
