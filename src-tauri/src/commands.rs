@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use edit_factory::import::{self, ImportReport};
+use edit_factory::import::ImportReport;
+use edit_factory::jobs::{kinds, JobStatus, WorkerConfig, WorkerPool};
 use edit_factory::library::parse_id;
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
@@ -92,7 +93,8 @@ pub fn sources_list(state: State<'_, AppState>, project_id: String) -> CommandRe
     Ok(state.library.project_sources(&parse_id(&project_id)?)?)
 }
 
-/// Import files and folders the user picked in the OS dialog or dropped on the window. Runs off
+/// Import files and folders the user picked in the OS dialog or dropped on the window, as a
+/// durable import job (it shows in `edit-factory jobs list` and resumes after a crash). Runs off
 /// the UI thread; per-file problems come back in the report, not as an error.
 #[tauri::command]
 pub async fn import_paths(
@@ -103,12 +105,25 @@ pub async fn import_paths(
     let project_id = parse_id(&project_id)?;
     let library = state.library.clone();
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    let report = tauri::async_runtime::spawn_blocking(move || {
-        import::import_paths(&library, &project_id, &paths, |index, total, path| {
-            tracing::debug!("importing {}/{total}: {}", index + 1, path.display());
-        })
+    let job = library
+        .jobs()
+        .enqueue(&kinds::import_job(&project_id, &paths))?;
+    let ended = tauri::async_runtime::spawn_blocking(move || {
+        let pool = WorkerPool::new(library.clone(), kinds::registry(), WorkerConfig::from_env());
+        pool.run_until_idle(Some(std::slice::from_ref(&job.id)))?;
+        library.jobs().get(&job.id)
     })
     .await
     .map_err(|e| UserError::new(format!("the import stopped unexpectedly: {e}"), None))??;
-    Ok(report)
+    match (ended.status, ended.result) {
+        (JobStatus::Succeeded, Some(result)) => serde_json::from_value(result)
+            .map_err(|e| UserError::new(format!("unexpected import result: {e}"), None)),
+        (status, _) => Err(UserError::new(
+            format!(
+                "the import {status}: {}",
+                ended.error_message.as_deref().unwrap_or("no detail")
+            ),
+            Some("see the log for details, then import again; files already imported are kept"),
+        )),
+    }
 }
