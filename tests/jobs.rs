@@ -230,7 +230,7 @@ fn a_retryable_failure_stops_at_max_attempts_and_a_permanent_one_at_once() {
     new.max_attempts = 2;
     let limited = library.jobs().enqueue(&new).unwrap();
     WorkerPool::new(library.clone(), registry, fast_config())
-        .run_until_idle(Some(&[limited.id.clone()]))
+        .run_until_idle(Some(std::slice::from_ref(&limited.id)))
         .unwrap();
     let limited = library.jobs().get(&limited.id).unwrap();
     assert_eq!(limited.status, JobStatus::Failed);
@@ -330,7 +330,7 @@ fn interrupted_jobs_are_recovered_when_the_library_opens() {
         jobs.claim(
             &dead,
             &["verify_sources"],
-            Some(&[a.id.clone()]),
+            Some(std::slice::from_ref(&a.id)),
             Duration::from_secs(600),
         )
         .unwrap()
@@ -347,7 +347,7 @@ fn interrupted_jobs_are_recovered_when_the_library_opens() {
         jobs.claim(
             &me,
             &["verify_sources"],
-            Some(&[c.id.clone()]),
+            Some(std::slice::from_ref(&c.id)),
             Duration::from_secs(600),
         )
         .unwrap()

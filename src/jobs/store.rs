@@ -128,7 +128,7 @@ impl Jobs<'_> {
         }
         let kind_list = sql_list(kinds.iter().copied());
         let only_clause = match only {
-            Some(ids) if ids.is_empty() => return Ok(None),
+            Some([]) => return Ok(None),
             Some(ids) => format!("AND id IN ({})", sql_list(ids.iter().map(String::as_str))),
             None => String::new(),
         };
