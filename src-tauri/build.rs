@@ -14,7 +14,11 @@ fn main() {
             "project_rename",
             "project_delete",
             "sources_list",
-            "import_paths",
+            "import_start",
+            "verify_start",
+            "jobs_list",
+            "job_cancel",
+            "job_retry",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {e:#}");

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use edit_factory::import::ImportReport;
-use edit_factory::jobs::{kinds, JobStatus, WorkerConfig, WorkerPool};
+use edit_factory::jobs::{kinds, Job};
 use edit_factory::library::parse_id;
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
@@ -93,37 +92,43 @@ pub fn sources_list(state: State<'_, AppState>, project_id: String) -> CommandRe
     Ok(state.library.project_sources(&parse_id(&project_id)?)?)
 }
 
-/// Import files and folders the user picked in the OS dialog or dropped on the window, as a
-/// durable import job (it shows in `edit-factory jobs list` and resumes after a crash). Runs off
-/// the UI thread; per-file problems come back in the report, not as an error.
+/// The event carrying a [`Job`] snapshot whenever this app's workers change a job.
+pub const JOB_EVENT: &str = "job-updated";
+
+/// Import files and folders the user picked in the OS dialog or dropped on the window: queued as
+/// a durable import job that the background workers run (progress arrives as job events).
 #[tauri::command]
-pub async fn import_paths(
+pub fn import_start(
     state: State<'_, AppState>,
     project_id: String,
     paths: Vec<String>,
-) -> CommandResult<ImportReport> {
+) -> CommandResult<Job> {
     let project_id = parse_id(&project_id)?;
-    let library = state.library.clone();
+    state.library.project(&project_id)?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    let job = library
-        .jobs()
-        .enqueue(&kinds::import_job(&project_id, &paths))?;
-    let ended = tauri::async_runtime::spawn_blocking(move || {
-        let pool = WorkerPool::new(library.clone(), kinds::registry(), WorkerConfig::from_env());
-        pool.run_until_idle(Some(std::slice::from_ref(&job.id)))?;
-        library.jobs().get(&job.id)
-    })
-    .await
-    .map_err(|e| UserError::new(format!("the import stopped unexpectedly: {e}"), None))??;
-    match (ended.status, ended.result) {
-        (JobStatus::Succeeded, Some(result)) => serde_json::from_value(result)
-            .map_err(|e| UserError::new(format!("unexpected import result: {e}"), None)),
-        (status, _) => Err(UserError::new(
-            format!(
-                "the import {status}: {}",
-                ended.error_message.as_deref().unwrap_or("no detail")
-            ),
-            Some("see the log for details, then import again; files already imported are kept"),
-        )),
-    }
+    Ok(state.library.jobs().enqueue(&kinds::import_job(&project_id, &paths))?)
+}
+
+/// Re-check a project's source files (moved or changed) as a job.
+#[tauri::command]
+pub fn verify_start(state: State<'_, AppState>, project_id: String) -> CommandResult<Job> {
+    let project_id = parse_id(&project_id)?;
+    state.library.project(&project_id)?;
+    Ok(state.library.jobs().enqueue(&kinds::verify_job(&project_id))?)
+}
+
+/// Active jobs and the most recent finished ones (from any process using this library).
+#[tauri::command]
+pub fn jobs_list(state: State<'_, AppState>) -> CommandResult<Vec<Job>> {
+    Ok(state.library.jobs().list(20)?)
+}
+
+#[tauri::command]
+pub fn job_cancel(state: State<'_, AppState>, job_id: String) -> CommandResult<Job> {
+    Ok(state.library.jobs().request_cancel(&parse_id(&job_id)?)?)
+}
+
+#[tauri::command]
+pub fn job_retry(state: State<'_, AppState>, job_id: String) -> CommandResult<Job> {
+    Ok(state.library.jobs().retry(&parse_id(&job_id)?)?)
 }

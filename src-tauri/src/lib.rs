@@ -4,7 +4,12 @@
 mod commands;
 mod state;
 
+use std::sync::Arc;
+
+use edit_factory::jobs::progress::JobListener;
+use edit_factory::jobs::Job;
 use edit_factory::{app_dirs, logging};
+use tauri::{Emitter, Manager};
 
 pub fn run() {
     let log = logging::init(
@@ -22,9 +27,15 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let state = state::AppState::open()?;
+            let handle = app.handle().clone();
+            let on_job: JobListener = Arc::new(move |job: &Job| {
+                if let Err(e) = handle.emit(commands::JOB_EVENT, job) {
+                    tracing::warn!("could not send a job update to the window: {e}");
+                }
+            });
+            let state = state::AppState::open(on_job)?;
             tracing::info!(library = %state.library.dir().display(), "Edit Factory started");
-            tauri::Manager::manage(app, state);
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -37,9 +48,20 @@ pub fn run() {
             commands::project_rename,
             commands::project_delete,
             commands::sources_list,
-            commands::import_paths,
+            commands::import_start,
+            commands::verify_start,
+            commands::jobs_list,
+            commands::job_cancel,
+            commands::job_retry,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    handle.state::<state::AppState>().shutdown();
+                }
+            })
+        });
     if let Err(e) = result {
         tracing::error!("the app stopped with an error: {e}");
         eprintln!("error: Edit Factory could not start: {e}");

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -167,4 +167,93 @@ test("rename and delete a project with confirmation", async () => {
     timeoutMsg: "the project was not deleted",
   });
   await screenshot("after-delete");
+});
+
+function footageFolder(count) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-footage-"));
+  const originals = ["video/moviepy_chaplin_h264_mp3.mp4", "video/libopenshot_run_h264_noaudio.mp4", "video/moviepy_fire2_phone_rot180_vfr.mp4"];
+  for (let i = 0; i < count; i++) {
+    const original = path.join(media, originals[i % originals.length]);
+    copyFileSync(original, path.join(dir, `take${String(i).padStart(2, "0")}${path.extname(original)}`));
+  }
+  return dir;
+}
+
+async function jobState(jobId) {
+  return browser.execute((id) => {
+    const row = document.querySelector(`[data-job-id="${id}"]`);
+    if (!row) return null;
+    return {
+      status: row.dataset.status,
+      progress: Number(row.querySelector('[data-testid="job-progress"]').getAttribute("aria-valuenow")),
+    };
+  }, jobId);
+}
+
+test("a job's progress bar moves and finishes, and cancel works from the UI", async () => {
+  await (await browser.$('[data-testid="project-new"]')).click();
+  const name = await browser.$('[data-testid="dialog-input"]');
+  await name.waitForDisplayed({ timeout: 5000 });
+  await name.setValue("Jobs demo");
+  await (await browser.$('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Jobs demo", {
+    timeout: 10_000,
+  });
+
+  const first = footageFolder(30);
+  const jobId = await browser.executeAsync((paths, done) => {
+    window.editFactory.startImport(paths).then(done, (e) => done(`error: ${e}`));
+  }, [first]);
+  assert.match(jobId, /^[0-9a-f-]{36}$/);
+  const seen = new Set();
+  let midShot = false;
+  const deadline = Date.now() + 60_000;
+  let state = null;
+  while (Date.now() < deadline) {
+    state = await jobState(jobId);
+    if (state) seen.add(state.progress);
+    if (state && state.progress > 0 && state.progress < 100 && !midShot) {
+      await screenshot("job-progress");
+      midShot = true;
+    }
+    if (state?.status === "succeeded") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(state?.status, "succeeded");
+  assert.equal(state.progress, 100);
+  const between = [...seen].filter((p) => p > 0 && p < 100);
+  assert.ok(between.length >= 2, `the bar moved through intermediate values: ${[...seen]}`);
+  const toast = await browser.$('[data-testid="toast"]');
+  await toast.waitForDisplayed({ timeout: 5000 });
+  assert.match(await toast.getText(), /Import finished/);
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="source-card"]')).length === 30, {
+    timeout: 10_000,
+    timeoutMsg: "30 sources after the import",
+  });
+
+  const second = footageFolder(40);
+  const cancelId = await browser.executeAsync((paths, done) => {
+    window.editFactory.startImport(paths).then(done, (e) => done(`error: ${e}`));
+  }, [second]);
+  await browser.waitUntil(async () => ((await jobState(cancelId))?.progress ?? 0) > 0, {
+    timeout: 30_000,
+    timeoutMsg: "the second import never started",
+  });
+  await (await browser.$(`[data-job-id="${cancelId}"] [data-testid="job-cancel"]`)).click();
+  await browser.waitUntil(async () => (await jobState(cancelId))?.status === "cancelled", {
+    timeout: 20_000,
+    timeoutMsg: "the import was not cancelled",
+  });
+  const cancelled = await jobState(cancelId);
+  assert.ok(cancelled.progress < 100, "stopped before the end");
+  assert.ok(await (await browser.$(`[data-job-id="${cancelId}"] [data-testid="job-retry"]`)).isDisplayed());
+  await browser.waitUntil(
+    async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => /cancelled/.test(t.textContent)))),
+    { timeout: 5000, timeoutMsg: "no cancel notification" },
+  );
+  const cards = (await browser.$$('[data-testid="source-card"]')).length;
+  assert.ok(cards >= 30 && cards < 70, `some but not all of the second folder imported: ${cards}`);
+  await screenshot("job-cancelled");
+  rmSync(first, { recursive: true, force: true });
+  rmSync(second, { recursive: true, force: true });
 });

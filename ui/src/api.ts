@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { Job } from "./bindings/Job";
 import type { Profile } from "./bindings/Profile";
 import type { Project } from "./bindings/Project";
 import type { Source } from "./bindings/Source";
@@ -40,8 +41,14 @@ export const api = {
   renameProject: (projectId: string, name: string) => call<Project>("project_rename", { projectId, name }),
   deleteProject: (projectId: string) => call<void>("project_delete", { projectId }),
   sources: (projectId: string) => call<Source[]>("sources_list", { projectId }),
-  importPaths: (projectId: string, paths: string[]) =>
-    call<ImportReport>("import_paths", { projectId, paths }),
+  startImport: (projectId: string, paths: string[]) => call<Job>("import_start", { projectId, paths }),
+  startVerify: (projectId: string) => call<Job>("verify_start", { projectId }),
+  jobs: () => call<Job[]>("jobs_list"),
+  cancelJob: (jobId: string) => call<Job>("job_cancel", { jobId }),
+  retryJob: (jobId: string) => call<Job>("job_retry", { jobId }),
 };
 
-export type { AppInfo, ImportReport, Profile, Project, Source };
+/** Sent by the app's job workers whenever a job changes. */
+export const JOB_EVENT = "job-updated";
+
+export type { AppInfo, ImportReport, Job, Profile, Project, Source };

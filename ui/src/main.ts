@@ -3,6 +3,7 @@ import { api } from "./api";
 import { clearError, showError } from "./banner";
 import { byId } from "./dom";
 import { setMediaBase } from "./media";
+import { JobsPanel } from "./views/jobs";
 import { ProjectView } from "./views/project";
 import { Sidebar } from "./views/sidebar";
 
@@ -16,10 +17,18 @@ async function start(): Promise<void> {
     onProfileChanged: () => clearError(),
     onProjectSelected: (project) => void projectView.show(project),
   });
-  const projectView = new ProjectView(() => void sidebar.loadProjects());
+  const jobs = new JobsPanel();
+  await jobs.start();
+  const projectView = new ProjectView(jobs);
+  // Whatever started them (this window, another one, the CLI), finished imports and checks change
+  // what the project shows.
+  jobs.onAnyEnd((job) => {
+    if (job.kind === "import" || job.kind === "verify_sources") void sidebar.loadProjects();
+  });
   // The same entry point the file dialog and drag-and-drop use; also driven by the window tests.
   (window as unknown as { editFactory: unknown }).editFactory = {
     importPaths: (paths: string[]) => projectView.importPaths(paths),
+    startImport: (paths: string[]) => projectView.startImportOnly(paths),
   };
   await sidebar.load();
   document.body.dataset.ready = "true";

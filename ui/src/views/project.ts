@@ -2,6 +2,7 @@
 import { open } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, type ImportReport, type Project, type Source } from "../api";
+import type { JobsPanel } from "./jobs";
 import { showError } from "../banner";
 import { byId, el, formatDuration } from "../dom";
 import { mediaUrl } from "../media";
@@ -12,11 +13,11 @@ const AUDIO_EXTENSIONS = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus"];
 
 export class ProjectView {
   private project: Project | null = null;
-  private importing = false;
 
-  constructor(private readonly onSourcesChanged: () => void) {
+  constructor(private readonly jobs: JobsPanel) {
     byId("import-files").addEventListener("click", () => void this.pickFiles(false));
     byId("import-folder").addEventListener("click", () => void this.pickFiles(true));
+    byId("verify-sources").addEventListener("click", () => void this.verify());
     void this.listenForDrops();
   }
 
@@ -31,6 +32,7 @@ export class ProjectView {
     if (changed) {
       hidePlayer();
       byId("import-errors").replaceChildren();
+      byId("import-status").hidden = true;
     }
     await this.refresh();
   }
@@ -44,35 +46,55 @@ export class ProjectView {
     }
   }
 
-  /** Import paths chosen in the file dialog or dropped on the window. */
+  /** Import paths chosen in the file dialog or dropped on the window: runs as a job (its bar is in
+   * the jobs panel); resolves with the report when the job ends. */
   async importPaths(paths: string[]): Promise<ImportReport | null> {
     const project = this.project;
     if (!project || paths.length === 0) return null;
-    if (this.importing) {
-      showError(new Error("An import is already running; wait for it to finish."));
-      return null;
-    }
-    this.importing = true;
     const status = byId("import-status");
-    status.textContent = `Importing ${paths.length} item${paths.length === 1 ? "" : "s"}…`;
+    status.textContent = `Importing ${paths.length} item${paths.length === 1 ? "" : "s"}… (see Jobs)`;
     status.hidden = false;
     try {
-      const report = await api.importPaths(project.id, paths);
-      this.renderImportErrors(report);
-      const added = report.imported.length;
-      status.textContent =
-        `Imported ${added} file${added === 1 ? "" : "s"}` +
-        (report.failed.length ? `, ${report.failed.length} failed` : "") +
-        (report.skipped_non_media ? `, ${report.skipped_non_media} non-media skipped` : "");
-      await this.refresh();
-      this.onSourcesChanged();
+      const queued = await api.startImport(project.id, paths);
+      this.jobs.track(queued);
+      const job = await this.jobs.waitFor(queued.id);
+      const report = (job.result ?? null) as ImportReport | null;
+      if (report) {
+        this.renderImportErrors(report);
+        const added = report.imported.length;
+        status.textContent =
+          `Imported ${added} file${added === 1 ? "" : "s"}` +
+          (report.failed.length ? `, ${report.failed.length} failed` : "") +
+          (report.skipped_non_media ? `, ${report.skipped_non_media} non-media skipped` : "");
+      } else {
+        status.textContent =
+          job.status === "cancelled" ? "Import cancelled; files already imported are kept." : `Import ${job.status}: ${job.error_message ?? ""}`;
+      }
       return report;
     } catch (error) {
       status.hidden = true;
       showError(error, "Import failed");
       return null;
-    } finally {
-      this.importing = false;
+    }
+  }
+
+  /** Queue an import without waiting for it (the window test uses this to cancel one). */
+  async startImportOnly(paths: string[]): Promise<string | null> {
+    if (!this.project) return null;
+    const queued = await api.startImport(this.project.id, paths);
+    this.jobs.track(queued);
+    return queued.id;
+  }
+
+  private async verify(): Promise<void> {
+    const project = this.project;
+    if (!project) return;
+    try {
+      const queued = await api.startVerify(project.id);
+      this.jobs.track(queued);
+      await this.jobs.waitFor(queued.id);
+    } catch (error) {
+      showError(error, "Could not verify the sources");
     }
   }
 
