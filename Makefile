@@ -28,8 +28,11 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json | syste
 	touch $@
 ui-deps: ui/node_modules/.package-lock.json
 
-# TypeScript types for commands and payloads, generated from the Rust types (ts-rs).
+# TypeScript types for commands and payloads, generated from the Rust types (ts-rs). Compiling the
+# shell needs its frontendDist to exist, and on a fresh clone the UI is not built yet (it needs
+# these types): a placeholder page stands in until `ui` builds the real one.
 bindings: system-deps
+	@[ -f ui/dist/index.html ] || { mkdir -p ui/dist && echo '<!doctype html><title>Edit Factory</title>' > ui/dist/index.html; }
 	$(CARGO) test --workspace --lib export_bindings --quiet
 
 ui: ui-deps bindings

@@ -106,7 +106,10 @@ pub fn import_start(
     let project_id = parse_id(&project_id)?;
     state.library.project(&project_id)?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    Ok(state.library.jobs().enqueue(&kinds::import_job(&project_id, &paths))?)
+    Ok(state
+        .library
+        .jobs()
+        .enqueue(&kinds::import_job(&project_id, &paths))?)
 }
 
 /// Re-check a project's source files (moved or changed) as a job.
@@ -114,7 +117,10 @@ pub fn import_start(
 pub fn verify_start(state: State<'_, AppState>, project_id: String) -> CommandResult<Job> {
     let project_id = parse_id(&project_id)?;
     state.library.project(&project_id)?;
-    Ok(state.library.jobs().enqueue(&kinds::verify_job(&project_id))?)
+    Ok(state
+        .library
+        .jobs()
+        .enqueue(&kinds::verify_job(&project_id))?)
 }
 
 /// Active jobs and the most recent finished ones (from any process using this library).

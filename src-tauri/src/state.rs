@@ -37,7 +37,12 @@ impl AppState {
     /// Stop the workers (running jobs finish their current step's check and are recovered on the
     /// next start if they were cut short).
     pub fn shutdown(&self) {
-        if let Some(mut workers) = self.workers.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(mut workers) = self
+            .workers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             workers.stop();
         }
     }
