@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use edit_factory::jobs::kinds;
-use edit_factory::jobs::{Job, JobStatus, WorkerConfig, WorkerPool};
+use edit_factory::jobs::{Job, JobStatus, NewJob, WorkerConfig, WorkerPool};
 use edit_factory::library::Library;
 use edit_factory::user_error::UserError;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -56,8 +56,25 @@ pub fn run_foreground(
         .collect()
 }
 
+/// Queue `new` and, unless `detach` (then its id is printed and `None` returned), run it here with
+/// a progress bar and return its result.
+pub fn enqueue_and_run(
+    library: &Arc<Library>,
+    new: &NewJob,
+    detach: bool,
+    show_bars: bool,
+) -> Result<Option<serde_json::Value>, UserError> {
+    let job = library.jobs().enqueue(new)?;
+    if detach {
+        super::output::line(&job.id)?;
+        return Ok(None);
+    }
+    let ended = run_foreground(library, std::slice::from_ref(&job.id), show_bars)?;
+    outcome(&ended[0]).cloned().map(Some)
+}
+
 /// Turn a finished foreground job into the command's outcome.
-pub fn outcome(job: &Job) -> Result<&serde_json::Value, UserError> {
+fn outcome(job: &Job) -> Result<&serde_json::Value, UserError> {
     match (job.status, &job.result) {
         (JobStatus::Succeeded, Some(result)) => Ok(result),
         (JobStatus::Cancelled, _) => Err(UserError::new(

@@ -215,15 +215,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                         .map_err(|e| Failure::new(format!("{}: {e}", p.display()), None))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let job = library
-                .jobs()
-                .enqueue(&kinds::import_job(&project_id, &paths))?;
-            if detach {
-                return output::line(&job.id);
-            }
-            let ended = jobs::run_foreground(&library, std::slice::from_ref(&job.id), !json)?;
-            let result = jobs::outcome(&ended[0])?;
-            let report: ImportReport = serde_json::from_value(result.clone())
+            let new = kinds::import_job(&project_id, &paths);
+            let Some(result) = jobs::enqueue_and_run(&library, &new, detach, !json)? else {
+                return Ok(());
+            };
+            let report: ImportReport = serde_json::from_value(result)
                 .map_err(|e| Failure::new(format!("unexpected import result: {e}"), None))?;
             output::import_report(&report, json)?;
             if report.imported.is_empty() && !report.failed.is_empty() {
@@ -245,14 +241,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let library = Arc::new(open()?);
             let project_id = parse_id(project_id)?;
             library.project(&project_id)?;
-            let job = library.jobs().enqueue(&kinds::verify_job(&project_id))?;
-            if detach {
-                return output::line(&job.id);
-            }
-            let ended = jobs::run_foreground(&library, std::slice::from_ref(&job.id), !json)?;
-            let result = jobs::outcome(&ended[0])?;
+            let new = kinds::verify_job(&project_id);
+            let Some(result) = jobs::enqueue_and_run(&library, &new, detach, !json)? else {
+                return Ok(());
+            };
             if json {
-                return output::json(result);
+                return output::json(&result);
             }
             output::line(&format!(
                 "checked {} source(s): {} ok, {} missing, {} changed",
