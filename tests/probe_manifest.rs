@@ -119,6 +119,16 @@ fn broken_files_get_a_clear_error() {
     assert!(matches!(empty, MediaError::Empty { .. }), "{empty:?}");
     assert!(empty.to_string().contains("empty"), "{empty}");
 
+    // Several times: the verdict must not depend on how GStreamer's threads happen to race.
+    for _ in 0..10 {
+        let again = media::probe(&common::media(
+            "broken/mediabunny_annex-b_truncated_100000B.mp4",
+        ));
+        assert!(
+            matches!(again, Err(MediaError::Corrupt { .. })),
+            "{again:?}"
+        );
+    }
     let truncated = media::probe(&common::media(
         "broken/mediabunny_annex-b_truncated_100000B.mp4",
     ))

@@ -99,8 +99,16 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
                 info.fps_den = Some(den);
             }
         }
-        // Having read the whole file, the last timestamp beats any header estimate.
-        if needs_duration || timing.reached_end {
+        if let Some(detail) = truncation(&info, &timing) {
+            return Err(MediaError::Corrupt {
+                path: path_text,
+                detail,
+            });
+        }
+        // Matroska's duration field is optional and often an estimate (MediaRecorder); MP4 and
+        // others carry an exact one. Having read a whole Matroska file, its last timestamp wins.
+        let estimated_header = matches!(info.container.as_deref(), Some("webm" | "matroska"));
+        if needs_duration || (timing.reached_end && estimated_header) {
             if let Some(end_s) = timing
                 .end_s
                 .filter(|&e| needs_duration || e > info.duration_s)
@@ -232,6 +240,25 @@ fn describe(
         }),
         audio_sample_rate: audio.map(|a| a.sample_rate()),
         audio_channels: audio.map(|a| a.channels()),
+    })
+}
+
+/// A file whose data runs out long before the duration its header promises (a copy or download
+/// cut short), or whose video stream yields no packet at all, is damaged.
+fn truncation(info: &MediaInfo, timing: &timing::Timing) -> Option<String> {
+    if !timing.reached_end || !info.has_video {
+        return None;
+    }
+    if timing.video_frames == 0 {
+        return Some("the video stream holds no frames".into());
+    }
+    let end = timing.end_s.unwrap_or(0.0);
+    // Generous: the last frame of variable-rate footage can hold for over a second.
+    (info.duration_s > 0.0 && end < info.duration_s * 0.75 - 1.0).then(|| {
+        format!(
+            "the data ends at {end:.1} s of the {:.1} s its header promises",
+            info.duration_s
+        )
     })
 }
 

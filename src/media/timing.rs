@@ -34,6 +34,8 @@ pub(super) struct Timing {
     pub end_s: Option<f64>,
     /// Whether the whole file was read (so `end_s` is its real duration).
     pub reached_end: bool,
+    /// Video packets seen (up to the sample size).
+    pub video_frames: usize,
 }
 
 /// Scan packet timestamps. `to_end` reads the whole file (for files without a duration);
@@ -60,10 +62,9 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
         };
         let media_type = pad
             .current_caps()
-            .and_then(|c| {
-                c.structure(0)
-                    .map(|s| s.name().split('/').next().unwrap_or("").to_owned())
-            })
+            .unwrap_or_else(|| pad.query_caps(None))
+            .structure(0)
+            .map(|s| s.name().split('/').next().unwrap_or("").to_owned())
             .unwrap_or_default();
         let is_video = media_type == "video";
         // Metadata tracks (timecode, iPhone `mebx`) may run past the picture and sound.
@@ -139,6 +140,7 @@ pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
         average_rate: average_rate(&stats.video_pts),
         end_s: (stats.end_ns > 0).then(|| stats.end_ns as f64 / 1e9),
         reached_end,
+        video_frames: stats.video_pts.len(),
     })
 }
 
