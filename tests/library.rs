@@ -180,30 +180,56 @@ fn portrait_thumbnails_are_upright() {
     let project = library
         .create_project(&profile.id, "Portrait", None)
         .unwrap();
-    let report = import_paths(
-        &library,
-        &project.id,
-        &[common::media(
-            "video/mediabunny_iphone15_portrait_hevc10_0.09s.mov",
-        )],
-        |_, _, _| ControlFlow::Continue(()),
-    )
+
+    // A phone-style portrait clip: 720x400 pixels stored, displayed turned 90° (ffmpeg sets the
+    // display matrix without re-encoding).
+    let tree = tempfile::tempdir().unwrap();
+    let rotated = tree.path().join("portrait.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(common::media("video/libopenshot_run_h264_noaudio.mp4"))
+        .args(["-c", "copy", "-metadata:s:v:0", "rotate=90"])
+        .arg(&rotated)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let iphone = common::media("video/mediabunny_iphone15_portrait_hevc10_0.09s.mov");
+    let report = import_paths(&library, &project.id, &[rotated, iphone], |_, _, _| {
+        ControlFlow::Continue(())
+    })
     .unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    let source = &report.imported[0].source;
-    assert!(source.is_portrait);
-    assert_eq!(
-        (source.display_width, source.display_height),
-        (Some(1080), Some(1920))
-    );
-    if let Some(thumb) = library.source_thumbnail_path(&source.id).unwrap() {
-        let json = common::ffprobe(&["-show_entries", "stream=width,height"], &thumb);
-        assert_eq!(json["streams"][0]["width"], 320);
+    for imported in &report.imported {
+        let source = &imported.source;
+        assert!(source.is_portrait, "{}", source.file_name);
         assert!(
-            json["streams"][0]["height"].as_u64().unwrap() > 320,
-            "portrait still"
+            source.display_height > source.display_width,
+            "{}",
+            source.file_name
         );
     }
+
+    let clip = &report.imported[0].source;
+    assert_eq!(
+        (clip.display_width, clip.display_height),
+        (Some(400), Some(720))
+    );
+    let thumb = library
+        .source_thumbnail_path(&clip.id)
+        .unwrap()
+        .expect("a thumbnail");
+    let json = common::ffprobe(&["-show_entries", "stream=width,height"], &thumb);
+    assert_eq!(json["streams"][0]["width"], 320);
+    assert_eq!(
+        json["streams"][0]["height"], 576,
+        "the still is turned upright (400x720 scaled)"
+    );
+
+    let iphone = &report.imported[1].source;
+    assert_eq!(
+        (iphone.display_width, iphone.display_height),
+        (Some(1080), Some(1920))
+    );
 }
 
 #[test]

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use edit_factory::jobs::kinds;
 use edit_factory::jobs::{Job, JobStatus, NewJob, WorkerConfig, WorkerPool};
@@ -132,8 +131,6 @@ pub fn run_all(library: &Arc<Library>) -> Result<(), UserError> {
         return super::output::line("no queued jobs");
     }
     let ended = run_foreground(library, &ids, true)?;
-    // Give the bars a moment to draw their final state before the summary.
-    std::thread::sleep(Duration::from_millis(50));
     for job in ended {
         super::output::line(&format!("{}  {:<15} {}", job.id, job.kind, job.status))?;
     }

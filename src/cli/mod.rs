@@ -204,9 +204,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             json,
             detach,
         } => {
-            let library = Arc::new(open()?);
-            let project_id = parse_id(project_id)?;
-            library.project(&project_id)?;
+            let (library, project_id) = open_project(&open, project_id)?;
             // The job may run in another process: store absolute paths.
             let paths = paths
                 .iter()
@@ -238,9 +236,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             json,
             detach,
         } => {
-            let library = Arc::new(open()?);
-            let project_id = parse_id(project_id)?;
-            library.project(&project_id)?;
+            let (library, project_id) = open_project(&open, project_id)?;
             let new = kinds::verify_job(&project_id);
             let Some(result) = jobs::enqueue_and_run(&library, &new, detach, !json)? else {
                 return Ok(());
@@ -287,6 +283,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
             output::sources(&library.project_sources(&parse_id(project_id)?)?, json)
         }
     }
+}
+
+/// The library, and a project id from the command line that names an existing project.
+fn open_project(
+    open: &impl Fn() -> Result<Library, Failure>,
+    project_id: &str,
+) -> Result<(Arc<Library>, String), Failure> {
+    let library = Arc::new(open()?);
+    let project_id = library.project(&parse_id(project_id)?)?.id;
+    Ok((library, project_id))
 }
 
 fn profile_or_default(library: &Library, given: Option<&str>) -> Result<String, Failure> {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{JobContext, JobFailure, JobHandler, NewJob, Registry};
 use crate::import::{import_paths, ImportError};
+use crate::library::sources::SourceStatus;
 use crate::library::LibraryError;
 use crate::verify::{verify_source, VerifyReport};
 
@@ -127,13 +128,9 @@ impl JobHandler for VerifySourcesJob {
                 &format!("checking {}", source.file_name),
             );
             match verify_source(ctx.library, source).map_err(library_failure)? {
-                crate::library::sources::SourceStatus::Ok => report.ok += 1,
-                crate::library::sources::SourceStatus::Missing => {
-                    report.missing.push(source.path.clone())
-                }
-                crate::library::sources::SourceStatus::Changed => {
-                    report.changed.push(source.path.clone())
-                }
+                SourceStatus::Ok => report.ok += 1,
+                SourceStatus::Missing => report.missing.push(source.path.clone()),
+                SourceStatus::Changed => report.changed.push(source.path.clone()),
             }
             report.checked += 1;
         }

@@ -100,7 +100,8 @@ impl Jobs<'_> {
             .ok_or_else(|| JobError::NotFound { id: id.to_owned() })
     }
 
-    /// Newest first; `active_or_recent` keeps queued and running jobs and the last `limit` others.
+    /// Every queued and running job, plus the `limit` most recently changed finished ones; newest
+    /// first.
     pub fn list(&self, limit: u32) -> Result<Vec<Job>, JobError> {
         let conn = self.library.conn();
         let mut stmt = conn.prepare(&format!(
