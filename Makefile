@@ -34,6 +34,8 @@ ui-deps: ui/node_modules/.package-lock.json
 bindings: system-deps
 	@[ -f ui/dist/index.html ] || { mkdir -p ui/dist && echo '<!doctype html><title>Edit Factory</title>' > ui/dist/index.html; }
 	$(CARGO) test --workspace --lib export_bindings --quiet
+	@# A 64-bit integer would arrive in the window as a bigint: every one must say how it crosses.
+	@! grep -l bigint ui/src/bindings/*.ts || { echo "a binding uses bigint: mark the field #[ts(type = \"number\")]"; exit 1; }
 
 ui: ui-deps bindings
 	cd ui && npm run build

@@ -26,6 +26,22 @@ pub fn library_dir(explicit: Option<PathBuf>) -> Result<PathBuf, NoHomeDir> {
     Ok(project_dirs()?.data_dir().join("library"))
 }
 
+/// Where the machine-wide CPU budget's slot files live: one directory for every Edit Factory
+/// process of this user, whatever library each has open.
+pub fn cpu_budget_dir() -> Result<PathBuf, NoHomeDir> {
+    if let Some(dir) = std::env::var_os(CPU_BUDGET_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let dirs = project_dirs()?;
+    Ok(dirs
+        .runtime_dir()
+        .unwrap_or_else(|| dirs.cache_dir())
+        .join("cpu-slots"))
+}
+
+/// Environment variable that moves the CPU budget directory (tests give each run its own).
+pub const CPU_BUDGET_ENV: &str = "EDIT_FACTORY_CPU_BUDGET_DIR";
+
 /// The directory for rotating log files.
 pub fn log_dir() -> Result<PathBuf, NoHomeDir> {
     let dirs = project_dirs()?;

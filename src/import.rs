@@ -4,16 +4,22 @@
 //! that fails is reported with a plain reason and leaves the library untouched. Importing the same
 //! files again never creates duplicate sources, so an interrupted import can simply be re-run.
 
+mod listing;
+
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use walkdir::WalkDir;
 
-use crate::library::sources::{Source, SourceFile};
+pub use listing::{collect_files, Listing};
+
+use crate::fsutil::AtomicOutput;
+use crate::jobs::CancelToken;
+use crate::library::sources::{Source, SourceFile, SourceStatus};
 use crate::library::{Library, LibraryError};
 use crate::media::{self, fingerprint::fingerprint, thumbnail, MediaError};
+use crate::text::printable_path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -26,6 +32,8 @@ pub enum ImportError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{path}: the file name is not valid UTF-8 text, which the library cannot store")]
+    NameNotUtf8 { path: String },
     #[error("could not save the thumbnail {path}: {source}")]
     Thumbnail {
         path: String,
@@ -39,6 +47,9 @@ impl ImportError {
             Self::Library(e) => e.hint(),
             Self::Media(e) => e.hint(),
             Self::Io { .. } => Some("check the path and the file's permissions"),
+            Self::NameNotUtf8 { .. } => {
+                Some("rename the file (for example with `convmv`), then import it again")
+            }
             Self::Thumbnail { .. } => {
                 Some("check that the library directory is writable and not full")
             }
@@ -68,12 +79,21 @@ pub struct ImportedFile {
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportFailure {
+    /// The path as text (control characters escaped).
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
+}
+
+/// Something met in a folder that was deliberately not imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportSkip {
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -83,80 +103,59 @@ pub struct ImportReport {
     pub failed: Vec<ImportFailure>,
     /// Files inside imported folders that are not media (by extension) and were passed over.
     pub skipped_non_media: u32,
+    /// Named pipes, devices, sockets and links out of the chosen folders, with the reason.
+    pub skipped: Vec<ImportSkip>,
     /// The import was stopped (cancelled) before every file was looked at.
     pub stopped: bool,
 }
 
-/// Expand the user's selection into the files to import: files as given, folders recursively
-/// (media extensions only, hidden entries skipped), in a stable order.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, u32, Vec<ImportFailure>) {
-    let mut files = Vec::new();
-    let mut skipped = 0;
-    let mut failed = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let walker = WalkDir::new(path)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walker {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => {
-                        if media::has_media_extension(e.path()) {
-                            files.push(e.into_path());
-                        } else {
-                            skipped += 1;
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => failed.push(ImportFailure {
-                        path: e.path().unwrap_or(path).display().to_string(),
-                        message: format!("cannot be read: {e}"),
-                        hint: Some("check the folder's permissions".into()),
-                    }),
-                }
-            }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    (files, skipped, failed)
-}
-
 /// Import `paths` into a project. `on_file` is called before each file with (index, total, path)
 /// and may stop the import (`ControlFlow::Break`): files done so far stay imported, each complete.
+/// `cancel` also reaches into the folder listing and into every media pipeline.
 pub fn import_paths(
     library: &Library,
     project_id: &str,
     paths: &[PathBuf],
+    cancel: &CancelToken,
     mut on_file: impl FnMut(usize, usize, &Path) -> ControlFlow<()>,
 ) -> Result<ImportReport, ImportError> {
     let project = library.project(project_id)?;
-    let (files, skipped_non_media, failed) = collect_files(paths);
+    let listing = collect_files(paths, cancel);
     let mut report = ImportReport {
-        skipped_non_media,
-        failed,
+        skipped_non_media: listing.skipped_non_media,
+        skipped: listing.skipped,
+        failed: listing.failed,
+        stopped: listing.stopped,
         ..ImportReport::default()
     };
-    let total = files.len();
-    for (index, file) in files.iter().enumerate() {
-        if on_file(index, total, file).is_break() {
+    if report.stopped {
+        return Ok(report);
+    }
+    let total = listing.files.len();
+    for (index, file) in listing.files.iter().enumerate() {
+        if on_file(index, total, file).is_break() || cancel.is_cancelled() {
             report.stopped = true;
             break;
         }
-        match import_file(library, &project.profile_id, project_id, file) {
+        match import_file(library, &project.profile_id, project_id, file, cancel) {
             Ok(imported) => {
-                tracing::info!(path = %file.display(), outcome = ?imported.outcome, "imported");
+                tracing::info!(path = %printable_path(file), outcome = ?imported.outcome, "imported");
                 report.imported.push(imported);
+            }
+            Err(ImportError::Media(MediaError::Cancelled)) => {
+                report.stopped = true;
+                break;
             }
             Err(ImportError::Library(e)) => return Err(ImportError::Library(e)),
             Err(e) => {
-                tracing::warn!(path = %file.display(), "import failed: {e}");
+                tracing::warn!(path = %printable_path(file), "import failed: {e}");
+                if let ImportError::Media(m) = &e {
+                    if let Some(detail) = m.detail() {
+                        tracing::debug!(path = %printable_path(file), "detail: {detail}");
+                    }
+                }
                 report.failed.push(ImportFailure {
-                    path: file.display().to_string(),
+                    path: printable_path(file),
                     message: e.to_string(),
                     hint: e.hint().map(str::to_owned),
                 });
@@ -172,19 +171,24 @@ pub fn import_file(
     profile_id: &str,
     project_id: &str,
     path: &Path,
+    cancel: &CancelToken,
 ) -> Result<ImportedFile, ImportError> {
+    let shown = printable_path(path);
     let io_err = |source| ImportError::Io {
-        path: path.display().to_string(),
+        path: shown.clone(),
         source,
     };
     let path = path.canonicalize().map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => ImportError::Media(MediaError::NotFound {
-            path: path.display().to_string(),
+            path: shown.clone(),
         }),
         _ => io_err(source),
     })?;
-    let path_text = path.display().to_string();
-    let meta = std::fs::metadata(&path).map_err(io_err)?;
+    let Some(path_text) = path.to_str().map(str::to_owned) else {
+        return Err(ImportError::NameNotUtf8 { path: shown });
+    };
+    // Checked before anything opens it: reading a named pipe would wait forever.
+    let meta = media::probe::regular_file(&path)?;
     let mtime_ns = meta
         .modified()
         .ok()
@@ -193,7 +197,10 @@ pub fn import_file(
 
     let known = library.source_by_path(profile_id, &path_text)?;
     if let Some(source) = &known {
-        if source.size_bytes == meta.len() && source.mtime_ns == mtime_ns && source.status == "ok" {
+        if source.size_bytes == meta.len()
+            && source.mtime_ns == mtime_ns
+            && source.status == SourceStatus::Ok
+        {
             library.link_source(project_id, &source.id)?;
             return Ok(ImportedFile {
                 outcome: ImportOutcome::AlreadyPresent,
@@ -201,13 +208,9 @@ pub fn import_file(
             });
         }
     }
-    let content_hash = if meta.len() == 0 {
-        String::new()
-    } else {
-        fingerprint(&path).map_err(io_err)?
-    };
+    let content_hash = fingerprint(&path).map_err(io_err)?;
     if let Some(source) = &known {
-        if source.content_hash == content_hash && source.status == "ok" {
+        if source.content_hash == content_hash && source.status == SourceStatus::Ok {
             // Touched but not changed: same content, newer mtime.
             library.link_source(project_id, &source.id)?;
             return Ok(ImportedFile {
@@ -224,7 +227,8 @@ pub fn import_file(
             .find(|s| !Path::new(&s.path).exists()),
     };
 
-    let info = media::probe(&path)?;
+    let mut info = media::probe(&path, cancel)?;
+    info.path = path_text;
     let (id, outcome) = match (&known, &moved_from) {
         (Some(s), _) => (s.id.clone(), ImportOutcome::Refreshed),
         (None, Some(s)) => (s.id.clone(), ImportOutcome::Relocated),
@@ -233,10 +237,13 @@ pub fn import_file(
     // The probe already proved the file decodes; a file whose still cannot be made (e.g. a
     // handful of frames all before the edit list's start) is still usable footage.
     let thumbnail = if info.has_video {
-        match write_thumbnail(library, &id, &path, info.duration_s) {
+        match write_thumbnail(library, &id, &path, info.duration_s, cancel) {
             Ok(name) => Some(name),
+            Err(ImportError::Media(MediaError::Cancelled)) => {
+                return Err(ImportError::Media(MediaError::Cancelled))
+            }
             Err(ImportError::Media(e)) => {
-                tracing::warn!(path = %path_text, "imported without a thumbnail: {e}");
+                tracing::warn!(path = %shown, "imported without a thumbnail: {e}");
                 None
             }
             Err(e) => return Err(e),
@@ -251,10 +258,13 @@ pub fn import_file(
         thumbnail: thumbnail.as_deref(),
     };
     match library.store_source(&id, profile_id, project_id, &file) {
+        // Another process stored this path first: its source (and id) wins; `outcome` still says
+        // what this import did.
         Ok(source) => Ok(ImportedFile { outcome, source }),
         Err(e) => {
             if let (Some(name), ImportOutcome::Added) = (&thumbnail, outcome) {
-                // Nothing refers to the new thumbnail; a failure to remove it only leaves a stray file.
+                // Nothing refers to the new thumbnail; a failure to remove it only leaves a stray
+                // file, which the next start-up sweep removes.
                 if let Err(rm) = std::fs::remove_file(library.thumbnails_dir().join(name)) {
                     tracing::warn!("could not remove unused thumbnail {name}: {rm}");
                 }
@@ -264,32 +274,28 @@ pub fn import_file(
     }
 }
 
-/// Write `<id>.jpg` in the library's thumbnail dir through a temporary name; returns the file name.
+/// Write `<id>.jpg` in the library's thumbnail dir crash-safely; returns the file name.
 fn write_thumbnail(
     library: &Library,
     id: &str,
     path: &Path,
     duration_s: f64,
+    cancel: &CancelToken,
 ) -> Result<String, ImportError> {
     let jpeg = thumbnail::grab_jpeg(
         path,
         thumbnail::thumbnail_time(duration_s),
         thumbnail::THUMBNAIL_WIDTH,
+        cancel,
     )?;
     let name = format!("{id}.jpg");
     let dest = library.thumbnails_dir().join(&name);
-    let tmp = library.thumbnails_dir().join(format!(".{name}.partial"));
-    let save_err = |source| ImportError::Thumbnail {
-        path: dest.display().to_string(),
-        source,
-    };
-    std::fs::write(&tmp, &jpeg).map_err(save_err)?;
-    std::fs::rename(&tmp, &dest).map_err(|source| {
-        // The rename error is what the user needs; a leftover partial file is only logged.
-        if let Err(rm) = std::fs::remove_file(&tmp) {
-            tracing::warn!("could not remove {}: {rm}", tmp.display());
-        }
-        save_err(source)
-    })?;
+    let out = AtomicOutput::new(&dest);
+    out.write_all(&jpeg)
+        .and_then(|()| out.commit())
+        .map_err(|source| ImportError::Thumbnail {
+            path: dest.display().to_string(),
+            source,
+        })?;
     Ok(name)
 }

@@ -1,13 +1,15 @@
-//! Edit Factory engine: the library (SQLite), media probing and thumbnails, import,
-//! the loopback media server, and logging. No Tauri dependency: the desktop shell and the
-//! `edit-factory` CLI are thin layers over these calls.
+//! Edit Factory engine: the library (SQLite), media probing, decoding and thumbnails, import,
+//! durable jobs, the loopback media server, and logging. No Tauri dependency: the desktop shell and
+//! the `edit-factory` CLI are thin layers over these calls.
 
 pub mod app_dirs;
+pub mod fsutil;
 pub mod import;
 pub mod jobs;
 pub mod library;
 pub mod logging;
 pub mod media;
 pub mod media_server;
+pub mod text;
 pub mod user_error;
 pub mod verify;

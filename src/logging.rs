@@ -89,5 +89,26 @@ pub fn init(
         .with(stderr_layer)
         .with(file_layer)
         .try_init();
+    route_glib_messages();
     Ok(LogGuard { _file: file_guard })
+}
+
+/// GLib and GStreamer print their warnings straight to stderr (a damaged MKV makes the demuxer
+/// warn before the error we report); send them to the log instead, so a creator reads one
+/// `error:` line and the detail stays in the log file.
+fn route_glib_messages() {
+    use gstreamer::glib;
+    glib::log_set_default_handler(|domain, level, message| {
+        let domain = domain.unwrap_or("glib");
+        match level {
+            glib::LogLevel::Error | glib::LogLevel::Critical => {
+                tracing::error!(target: "glib", %domain, "{message}")
+            }
+            glib::LogLevel::Warning => tracing::warn!(target: "glib", %domain, "{message}"),
+            glib::LogLevel::Message | glib::LogLevel::Info => {
+                tracing::info!(target: "glib", %domain, "{message}")
+            }
+            glib::LogLevel::Debug => tracing::debug!(target: "glib", %domain, "{message}"),
+        }
+    });
 }

@@ -22,9 +22,10 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // One line each, whatever a file name in the message holds.
+            eprintln!("error: {}", edit_factory::text::printable(&failure.message));
             if let Some(hint) = failure.hint {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", edit_factory::text::printable(&hint));
             }
             ExitCode::FAILURE
         }

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::library::sources::{Source, SourceStatus};
 use crate::library::{Library, LibraryError};
 use crate::media::fingerprint::fingerprint;
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct VerifyReport {
     pub checked: u32,

@@ -6,9 +6,10 @@
 mod common;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use edit_factory::jobs::JobStatus;
+use edit_factory::jobs::{handlers, JobQueue, JobStatus, WorkerConfig, WorkerPool};
 use edit_factory::library::Library;
 use rand::Rng;
 
@@ -35,8 +36,16 @@ fn footage_folder() -> tempfile::TempDir {
 }
 
 fn check_library(dir: &std::path::Path, project_id: &str) -> usize {
-    let library = Library::open(dir).unwrap();
+    let library = Arc::new(Library::open(dir).unwrap());
     library.integrity_check().unwrap();
+    // As the next start of the app or of `jobs run` does.
+    WorkerPool::new(
+        JobQueue::new(library.clone()),
+        handlers::registry(),
+        WorkerConfig::default(),
+    )
+    .recover()
+    .unwrap();
     for job in library.jobs().list(1000).unwrap() {
         assert_ne!(
             job.status,

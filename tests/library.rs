@@ -2,11 +2,10 @@
 
 mod common;
 
-use std::ops::ControlFlow;
-
 use std::path::PathBuf;
 
-use edit_factory::import::{import_paths, ImportOutcome};
+use edit_factory::import::ImportOutcome;
+use edit_factory::library::projects::ProjectStatus;
 use edit_factory::library::{Library, LibraryError};
 
 fn open_temp() -> (tempfile::TempDir, Library) {
@@ -89,7 +88,7 @@ fn projects_are_created_renamed_and_deleted_per_profile() {
         .unwrap();
     assert_eq!(p.name, "Launch video");
     assert_eq!(p.target_duration_s, 30.0);
-    assert_eq!(p.status, "draft");
+    assert_eq!(p.status, ProjectStatus::Draft);
     library
         .create_project(&other.id, "Elsewhere", None)
         .unwrap();
@@ -132,10 +131,7 @@ fn import_probes_thumbnails_and_never_duplicates() {
         common::media("video/moviepy_fire2_phone_rot180_vfr.mp4"),
         common::media("speech/jfk.wav"),
     ];
-    let report = import_paths(&library, &project.id, &files, |_, _, _| {
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let report = common::import(&library, &project.id, &files);
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert_eq!(report.imported.len(), 3);
     assert!(report
@@ -162,10 +158,7 @@ fn import_probes_thumbnails_and_never_duplicates() {
     assert_eq!(json["streams"][0]["height"], 180);
 
     // Importing again, and as part of a folder, adds nothing twice.
-    let again = import_paths(&library, &project.id, &files, |_, _, _| {
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let again = common::import(&library, &project.id, &files);
     assert!(again
         .imported
         .iter()
@@ -194,10 +187,7 @@ fn portrait_thumbnails_are_upright() {
         .unwrap();
     assert!(made.success());
     let iphone = common::media("video/mediabunny_iphone15_portrait_hevc10_0.09s.mov");
-    let report = import_paths(&library, &project.id, &[rotated, iphone], |_, _, _| {
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let report = common::import(&library, &project.id, &[rotated, iphone]);
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     for imported in &report.imported {
         let source = &imported.source;
@@ -240,13 +230,7 @@ fn folders_import_recursively_and_broken_files_change_nothing() {
         .create_project(&profile.id, "Folders", None)
         .unwrap();
 
-    let broken = import_paths(
-        &library,
-        &project.id,
-        &[common::media("broken")],
-        |_, _, _| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let broken = common::import(&library, &project.id, &[common::media("broken")]);
     assert_eq!(broken.imported.len(), 0);
     assert_eq!(broken.failed.len(), 2);
     assert!(broken.failed.iter().any(|f| f.message.contains("empty")));
@@ -276,13 +260,7 @@ fn folders_import_recursively_and_broken_files_change_nothing() {
     )
     .unwrap();
     std::fs::write(tree.path().join("day1/notes.txt"), "not media").unwrap();
-    let report = import_paths(
-        &library,
-        &project.id,
-        &[tree.path().to_path_buf()],
-        |_, _, _| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let report = common::import(&library, &project.id, &[tree.path().to_path_buf()]);
     assert_eq!(report.imported.len(), 2, "{:?}", report.failed);
     assert_eq!(report.skipped_non_media, 1);
     assert!(report.failed.is_empty());
@@ -296,24 +274,12 @@ fn moved_files_are_followed_by_content() {
     let tree = tempfile::tempdir().unwrap();
     let first: PathBuf = tree.path().join("clip.mp4");
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &first).unwrap();
-    let added = import_paths(
-        &library,
-        &project.id,
-        std::slice::from_ref(&first),
-        |_, _, _| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let added = common::import(&library, &project.id, std::slice::from_ref(&first));
     let id = added.imported[0].source.id.clone();
 
     let moved = tree.path().join("renamed.mp4");
     std::fs::rename(&first, &moved).unwrap();
-    let report = import_paths(
-        &library,
-        &project.id,
-        std::slice::from_ref(&moved),
-        |_, _, _| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let report = common::import(&library, &project.id, std::slice::from_ref(&moved));
     assert_eq!(report.imported[0].outcome, ImportOutcome::Relocated);
     assert_eq!(report.imported[0].source.id, id, "the source keeps its id");
     assert_eq!(
@@ -328,10 +294,174 @@ fn moved_files_are_followed_by_content() {
         &moved,
     )
     .unwrap();
-    let report = import_paths(&library, &project.id, &[moved], |_, _, _| {
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let report = common::import(&library, &project.id, &[moved]);
     assert_eq!(report.imported[0].outcome, ImportOutcome::Refreshed);
     assert!(!report.imported[0].source.has_audio);
+}
+
+#[test]
+fn a_library_made_by_the_first_schema_is_upgraded_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("library.sqlite")).unwrap();
+        conn.execute_batch(include_str!("../src/library/migrations/001_init.sql"))
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO projects (id, profile_id, name, created_at, updated_at)
+             VALUES ('01a20ba1-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000001',
+                     'From version 1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let library = Library::open(dir.path()).unwrap();
+    let project = library
+        .project("01a20ba1-0000-7000-8000-000000000001")
+        .unwrap();
+    assert_eq!(project.name, "From version 1");
+    let conn = rusqlite::Connection::open(library.db_path()).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let index: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_by_project'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "migration 2 ran");
+}
+
+#[test]
+fn a_library_from_a_newer_version_is_refused_in_plain_words_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Library::open(dir.path()).unwrap());
+    let db = dir.path().join("library.sqlite");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let error = Library::open(dir.path()).err().expect("refused");
+    assert!(
+        matches!(error, LibraryError::TooNew { found: 99, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("newer version of Edit Factory"),
+        "{error}"
+    );
+    assert!(error.hint().unwrap().contains("newest Edit Factory"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn reads_never_wait_for_a_writer_holding_the_database() {
+    let (dir, library) = open_temp();
+    let profile = library.default_profile().unwrap();
+    library
+        .create_project(&profile.id, "Readable", None)
+        .unwrap();
+    // Another process takes the write lock and keeps it.
+    let mut other = rusqlite::Connection::open(dir.path().join("library.sqlite")).unwrap();
+    let tx = other
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    tx.execute("UPDATE profiles SET description = 'busy'", [])
+        .unwrap();
+    let library = std::sync::Arc::new(library);
+    // A write of ours now waits for it (up to the busy timeout) on its own thread...
+    let writer = {
+        let library = library.clone();
+        let profile = profile.id.clone();
+        std::thread::spawn(move || library.create_project(&profile, "Queued write", None))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    // ...while reads answer at once, before the other process lets go.
+    for _ in 0..20 {
+        assert_eq!(library.projects(&profile.id).unwrap().len(), 1);
+        assert_eq!(library.profiles().unwrap().len(), 1);
+    }
+    assert!(
+        !writer.is_finished(),
+        "the write is still waiting for the lock"
+    );
+    tx.commit().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(library.projects(&profile.id).unwrap().len(), 2);
+}
+
+#[test]
+fn a_change_and_its_audit_row_commit_together() {
+    let (dir, library) = open_temp();
+    let profile = library.default_profile().unwrap();
+    let project = library
+        .create_project(&profile.id, "Audited", None)
+        .unwrap();
+    // Make every audit insert fail: the rename it belongs to must not happen either.
+    rusqlite::Connection::open(dir.path().join("library.sqlite"))
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'audit refused'); END;",
+        )
+        .unwrap();
+    assert!(library.rename_project(&project.id, "Renamed").is_err());
+    assert_eq!(library.project(&project.id).unwrap().name, "Audited");
+}
+
+#[test]
+fn leftovers_of_a_crash_are_swept_when_the_library_opens() {
+    let (dir, library) = open_temp();
+    let profile = library.default_profile().unwrap();
+    let project = library.create_project(&profile.id, "Sweep", None).unwrap();
+    let report = common::import(
+        &library,
+        &project.id,
+        &[common::media("video/libopenshot_run_h264_noaudio.mp4")],
+    );
+    let kept = library
+        .source_thumbnail_path(&report.imported[0].source.id)
+        .unwrap()
+        .unwrap();
+    drop(library);
+    let thumbs = dir.path().join("thumbnails");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    let make = |name: &str, age: Option<std::time::SystemTime>| {
+        let path = thumbs.join(name);
+        std::fs::write(&path, b"x").unwrap();
+        if let Some(t) = age {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        path
+    };
+    let stale_partial = make(".a.jpg.123-00000000.partial", Some(old));
+    let orphan = make("01a20ba1-0000-7000-8000-00000000beef.jpg", Some(old));
+    let fresh_partial = make(".b.jpg.456-00000000.partial", None);
+    std::fs::File::options()
+        .write(true)
+        .open(&kept)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let library = Library::open(dir.path()).unwrap();
+    assert!(
+        !stale_partial.exists() && !orphan.exists(),
+        "old leftovers removed"
+    );
+    assert!(
+        fresh_partial.exists(),
+        "a write another process may be doing is left alone"
+    );
+    assert!(kept.exists(), "a thumbnail in use stays");
+    library.integrity_check().unwrap();
 }

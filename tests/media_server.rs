@@ -2,11 +2,9 @@
 
 mod common;
 
-use std::ops::ControlFlow;
-
+use std::path::Path;
 use std::sync::Arc;
 
-use edit_factory::import::import_paths;
 use edit_factory::library::Library;
 use edit_factory::media_server::{MediaKind, MediaServer};
 use reqwest::blocking::Client;
@@ -20,18 +18,16 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_of(&common::media("video/moviepy_chaplin_h264_mp3.mp4"))
+}
+
+fn fixture_of(file: &Path) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let library = Arc::new(Library::open(dir.path()).unwrap());
     let profile = library.default_profile().unwrap();
     let project = library.create_project(&profile.id, "Serve", None).unwrap();
-    let file = common::media("video/moviepy_chaplin_h264_mp3.mp4");
-    let report = import_paths(
-        &library,
-        &project.id,
-        std::slice::from_ref(&file),
-        |_, _, _| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let report = common::import(&library, &project.id, &[file.to_path_buf()]);
+    assert_eq!(report.imported.len(), 1, "{:?}", report.failed);
     let server = MediaServer::start(library).unwrap();
     Fixture {
         _dir: dir,
@@ -129,4 +125,115 @@ fn refuses_wrong_secret_unknown_ids_and_paths() {
         client.get(&other_kind).send().unwrap().status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[test]
+fn the_type_comes_from_the_probe_and_never_lets_a_file_run_as_a_page() {
+    let tree = tempfile::tempdir().unwrap();
+    let client = Client::new();
+    for name in ["clip.html", "clip.svg", "clip.js"] {
+        let disguised = tree.path().join(name);
+        std::fs::copy(
+            common::media("video/moviepy_chaplin_h264_mp3.mp4"),
+            &disguised,
+        )
+        .unwrap();
+        let f = fixture_of(&disguised);
+        let response = client
+            .get(f.server.source_url(&f.source_id, MediaKind::Media))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "video/mp4", "{name}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{name}");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .starts_with("sandbox"),
+            "{name}"
+        );
+    }
+    let audio = fixture_of(&common::media("speech/jfk.wav"));
+    let response = client
+        .get(audio.server.source_url(&audio.source_id, MediaKind::Media))
+        .send()
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+}
+
+#[test]
+fn a_file_swapped_or_changed_after_import_is_refused_with_409() {
+    let tree = tempfile::tempdir().unwrap();
+    let clip = tree.path().join("clip.webm");
+    std::fs::copy(
+        common::media("video/mediabunny_trim-buck-bunny_vp9_opus.webm"),
+        &clip,
+    )
+    .unwrap();
+    let f = fixture_of(&clip);
+    let url = f.server.source_url(&f.source_id, MediaKind::Media);
+    let client = Client::new();
+    assert_eq!(client.get(&url).send().unwrap().status(), StatusCode::OK);
+
+    // Touched (new time, same bytes): still the same file.
+    let file = std::fs::File::options().write(true).open(&clip).unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(file);
+    assert_eq!(client.get(&url).send().unwrap().status(), StatusCode::OK);
+
+    // Swapped for a link to a private file of the same size: refused, nothing of it served.
+    let private = tree.path().join("private.key");
+    std::fs::write(&private, vec![b'S'; f.file_len as usize]).unwrap();
+    std::fs::remove_file(&clip).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&private, &clip).unwrap();
+    let response = client.get(&url).send().unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let body = response.text().unwrap();
+    assert!(body.contains("link"), "{body}");
+    assert!(!body.contains("SSSS"));
+
+    // Replaced by other content of the same size.
+    std::fs::remove_file(&clip).unwrap();
+    std::fs::write(&clip, vec![0u8; f.file_len as usize]).unwrap();
+    let response = client.get(&url).send().unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(response.text().unwrap().contains("changed"));
+
+    // Gone.
+    std::fs::remove_file(&clip).unwrap();
+    assert_eq!(
+        client.get(&url).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn hostile_ranges_get_a_plain_answer() {
+    let f = fixture();
+    let client = Client::new();
+    let url = f.server.source_url(&f.source_id, MediaKind::Media);
+    let past_end = format!("bytes={}-", f.file_len + 10);
+    for range in [past_end.as_str(), "bytes=500-100", "bytes=-0"] {
+        let response = client.get(&url).header("Range", range).send().unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "{range}"
+        );
+        assert_eq!(
+            response.headers()["content-range"].to_str().unwrap(),
+            format!("bytes */{}", f.file_len)
+        );
+    }
+    let tail = client
+        .get(&url)
+        .header("Range", "bytes=-10")
+        .send()
+        .unwrap();
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().unwrap().len(), 10);
 }

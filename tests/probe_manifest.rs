@@ -2,7 +2,12 @@
 
 mod common;
 
-use edit_factory::media::{self, MediaError};
+use edit_factory::jobs::CancelToken;
+use edit_factory::media::{self, MediaError, MediaInfo};
+
+fn probe(path: &std::path::Path) -> Result<MediaInfo, MediaError> {
+    media::probe(path, &CancelToken::new())
+}
 
 #[test]
 fn every_playable_file_matches_the_manifest() {
@@ -14,7 +19,7 @@ fn every_playable_file_matches_the_manifest() {
     assert!(playable.len() >= 20, "the manifest lists the shared media");
     for row in playable {
         let path = common::media(&row.path);
-        let info = media::probe(&path).unwrap_or_else(|e| panic!("{}: {e}", row.path));
+        let info = probe(&path).unwrap_or_else(|e| panic!("{}: {e}", row.path));
         assert_eq!(info.size_bytes, row.bytes, "{}: size", row.path);
         assert_eq!(
             info.has_video,
@@ -41,6 +46,24 @@ fn every_playable_file_matches_the_manifest() {
                 .unwrap_or_else(|| panic!("{}: frame rate", row.path));
             assert!(fps > 1.0 && fps < 240.0, "{}: fps {fps}", row.path);
         }
+        assert_eq!(
+            info.video_codec.as_deref(),
+            row.codec("V"),
+            "{}: video codec",
+            row.path
+        );
+        assert_eq!(
+            info.audio_codec.as_deref(),
+            row.codec("A"),
+            "{}: audio codec",
+            row.path
+        );
+        assert_eq!(
+            info.audio_sample_rate,
+            row.audio_rate(),
+            "{}: audio sample rate",
+            row.path
+        );
         let expected = match row.duration_s {
             Some(d) => d,
             // No duration in the header: the end of the last packet, read by ffprobe.
@@ -74,14 +97,14 @@ fn last_packet_end(path: &std::path::Path) -> f64 {
 
 #[test]
 fn rotation_and_frame_timing_are_reported() {
-    let phone = media::probe(&common::media("video/moviepy_fire2_phone_rot180_vfr.mp4")).unwrap();
+    let phone = probe(&common::media("video/moviepy_fire2_phone_rot180_vfr.mp4")).unwrap();
     assert_eq!(phone.rotation, 180);
     assert!(
         phone.is_vfr,
         "phone footage with 80-100 ms frame gaps is VFR"
     );
 
-    let iphone = media::probe(&common::media(
+    let iphone = probe(&common::media(
         "video/mediabunny_iphone15_portrait_hevc10_0.09s.mov",
     ))
     .unwrap();
@@ -93,19 +116,19 @@ fn rotation_and_frame_timing_are_reported() {
     assert!(iphone.is_portrait());
     assert_eq!(iphone.video_codec.as_deref(), Some("hevc"));
 
-    let screen = media::probe(&common::media(
+    let screen = probe(&common::media(
         "video/mediabunny_cursed-vfr_screenrec_noaudio.mp4",
     ))
     .unwrap();
     assert!(screen.is_vfr);
 
-    let cfr = media::probe(&common::media("video/libopenshot_run_h264_noaudio.mp4")).unwrap();
+    let cfr = probe(&common::media("video/libopenshot_run_h264_noaudio.mp4")).unwrap();
     assert!(!cfr.is_vfr);
     assert_eq!((cfr.fps_num, cfr.fps_den), (Some(30000), Some(1001)));
     assert_eq!(cfr.video_codec.as_deref(), Some("h264"));
     assert_eq!(cfr.audio_codec, None);
 
-    let wav = media::probe(&common::media("speech/jfk.wav")).unwrap();
+    let wav = probe(&common::media("speech/jfk.wav")).unwrap();
     assert_eq!(wav.audio_codec.as_deref(), Some("pcm_s16le"));
     assert_eq!(
         (wav.audio_sample_rate, wav.audio_channels),
@@ -115,13 +138,13 @@ fn rotation_and_frame_timing_are_reported() {
 
 #[test]
 fn broken_files_get_a_clear_error() {
-    let empty = media::probe(&common::media("broken/moviepy_result_empty_0B.webm")).unwrap_err();
+    let empty = probe(&common::media("broken/moviepy_result_empty_0B.webm")).unwrap_err();
     assert!(matches!(empty, MediaError::Empty { .. }), "{empty:?}");
     assert!(empty.to_string().contains("empty"), "{empty}");
 
     // Several times: the verdict must not depend on how GStreamer's threads happen to race.
     for _ in 0..10 {
-        let again = media::probe(&common::media(
+        let again = probe(&common::media(
             "broken/mediabunny_annex-b_truncated_100000B.mp4",
         ));
         assert!(
@@ -129,7 +152,7 @@ fn broken_files_get_a_clear_error() {
             "{again:?}"
         );
     }
-    let truncated = media::probe(&common::media(
+    let truncated = probe(&common::media(
         "broken/mediabunny_annex-b_truncated_100000B.mp4",
     ))
     .unwrap_err();
@@ -142,13 +165,18 @@ fn broken_files_get_a_clear_error() {
         "{truncated}"
     );
     assert!(truncated.hint().is_some());
+    let shown = truncated.to_string();
+    assert!(
+        !shown.contains('\n') && !shown.contains(".c:") && !shown.contains("gst_"),
+        "{shown}"
+    );
 
-    let missing = media::probe(&common::media("video/no-such-file.mp4")).unwrap_err();
+    let missing = probe(&common::media("video/no-such-file.mp4")).unwrap_err();
     assert!(
         matches!(missing, MediaError::NotFound { .. }),
         "{missing:?}"
     );
 
-    let text = media::probe(&common::media("speech/jfk.txt")).unwrap_err();
+    let text = probe(&common::media("speech/jfk.txt")).unwrap_err();
     assert!(matches!(text, MediaError::Unsupported { .. }), "{text:?}");
 }

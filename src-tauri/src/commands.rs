@@ -1,21 +1,27 @@
 //! Tauri commands: argument checking and a call into the engine each. Ids from the UI are parsed
 //! as UUIDs before use; file paths come only from the OS file dialog or drag-and-drop.
+//!
+//! Every command is declared once, in [`commands!`], which makes it an async Tauri command whose
+//! body runs on the blocking pool (never on the main thread, which draws the window) and records
+//! its signature for the generated TypeScript (`ui/src/bindings/commands.ts`).
 
 use std::path::PathBuf;
 
-use edit_factory::jobs::{kinds, Job};
-use edit_factory::library::parse_id;
+use edit_factory::jobs::{Job, JobSummary, NewJob};
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::sources::Source;
+use edit_factory::library::{parse_id, Access};
 use edit_factory::user_error::UserError;
 use serde::Serialize;
-use tauri::State;
 use ts_rs::TS;
 
+#[cfg(test)]
+use crate::bindings::{CommandSpec, Imports};
 use crate::state::AppState;
 
-type CommandResult<T> = Result<T, UserError>;
+/// How long deleting a project waits for its jobs to stop.
+const DELETE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -24,117 +30,153 @@ pub struct AppInfo {
     pub library_dir: String,
     /// Every media URL starts with this (loopback server with this session's secret).
     pub media_base_url: String,
+    /// The library cannot be written (opened read-only): nothing can be changed.
+    pub read_only: bool,
 }
 
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        library_dir: state.library.dir().display().to_string(),
-        media_base_url: state.media.base_url(),
+/// Run `work` on the blocking pool: database and media work never runs on the main thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, UserError> + Send + 'static,
+) -> Result<T, UserError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| UserError::new(format!("internal error: {e}"), None))?
+}
+
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($state:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            pub async fn $name(
+                app: tauri::State<'_, AppState>,
+                $($arg: $ty),*
+            ) -> Result<$ret, UserError> {
+                let $state = app.inner().clone();
+                blocking(move || -> Result<$ret, UserError> { $body }).await
+            }
+        )*
+
+        /// The signature of every command, for the generated TypeScript.
+        #[cfg(test)]
+        pub fn specs() -> Vec<CommandSpec> {
+            vec![$({
+                let mut imports = Imports(Vec::new());
+                $(<Imports as ts_rs::TypeVisitor>::visit::<$ty>(&mut imports);)*
+                <Imports as ts_rs::TypeVisitor>::visit::<$ret>(&mut imports);
+                CommandSpec {
+                    name: stringify!($name),
+                    doc: concat!($($doc, "\n",)* ""),
+                    args: vec![$((stringify!($arg), <$ty as TS>::name())),*],
+                    returns: <$ret as TS>::name(),
+                    imports: imports.0,
+                }
+            }),*]
+        }
+
+        /// Tauri's dispatcher for every command above.
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+commands! {
+    /// What the window needs to start: versions, where the library is, the media server.
+    fn app_info(state) -> AppInfo {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            library_dir: state.library.dir().display().to_string(),
+            media_base_url: state.media.base_url(),
+            read_only: state.library.access() == Access::ReadOnly,
+        })
+    }
+
+    fn profiles_list(state) -> Vec<Profile> {
+        Ok(state.library.profiles()?)
+    }
+
+    fn profile_create(state, name: String) -> Profile {
+        Ok(state.library.create_profile(&name, "")?)
+    }
+
+    /// Switch to a profile: it becomes the default, for this window and the CLI alike.
+    fn profile_select(state, profile_id: String) -> Profile {
+        Ok(state.library.set_default_profile(&parse_id(&profile_id)?)?)
+    }
+
+    fn projects_list(state, profile_id: String) -> Vec<Project> {
+        Ok(state.library.projects(&parse_id(&profile_id)?)?)
+    }
+
+    fn project_create(state, profile_id: String, name: String, target_duration_s: Option<f64>) -> Project {
+        Ok(state
+            .library
+            .create_project(&parse_id(&profile_id)?, &name, target_duration_s)?)
+    }
+
+    fn project_rename(state, project_id: String, name: String) -> Project {
+        Ok(state.library.rename_project(&parse_id(&project_id)?, &name)?)
+    }
+
+    /// Delete a project; its queued and running jobs are cancelled first.
+    fn project_delete(state, project_id: String) -> () {
+        Ok(state.queue.delete_project(&parse_id(&project_id)?, DELETE_WAIT)?)
+    }
+
+    fn sources_list(state, project_id: String) -> Vec<Source> {
+        Ok(state.library.project_sources(&parse_id(&project_id)?)?)
+    }
+
+    /// Import files and folders the user picked in the OS dialog or dropped on the window, as a
+    /// durable job the background workers run (progress arrives as job events).
+    fn import_start(state, project_id: String, paths: Vec<String>) -> JobSummary {
+        let project_id = state.library.project(&parse_id(&project_id)?)?.id;
+        let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+        Ok(state.queue.enqueue(&NewJob::import(&project_id, &paths))?.summary())
+    }
+
+    /// Re-check a project's source files (moved or changed) as a job.
+    fn verify_start(state, project_id: String) -> JobSummary {
+        let project_id = state.library.project(&parse_id(&project_id)?)?.id;
+        Ok(state.queue.enqueue(&NewJob::verify_sources(&project_id))?.summary())
+    }
+
+    /// Active jobs and the most recent finished ones (from any process using this library).
+    fn jobs_list(state) -> Vec<JobSummary> {
+        Ok(state.queue.list(20)?)
+    }
+
+    /// One job with its payload and result.
+    fn job_get(state, job_id: String) -> Job {
+        Ok(state.library.jobs().get(&parse_id(&job_id)?)?)
+    }
+
+    fn job_cancel(state, job_id: String) -> JobSummary {
+        Ok(state.queue.cancel(&parse_id(&job_id)?)?.summary())
+    }
+
+    fn job_retry(state, job_id: String) -> JobSummary {
+        Ok(state.queue.retry(&parse_id(&job_id)?)?.summary())
     }
 }
 
-#[tauri::command]
-pub fn profiles_list(state: State<'_, AppState>) -> CommandResult<Vec<Profile>> {
-    Ok(state.library.profiles()?)
-}
+/// The event carrying a [`JobSummary`] whenever this app's workers change a job.
+pub const JOB_UPDATED: &str = "job-updated";
 
-#[tauri::command]
-pub fn profile_create(state: State<'_, AppState>, name: String) -> CommandResult<Profile> {
-    Ok(state.library.create_profile(&name, "")?)
-}
-
-/// Switch to a profile: it becomes the default, for this window and the CLI alike.
-#[tauri::command]
-pub fn profile_select(state: State<'_, AppState>, profile_id: String) -> CommandResult<Profile> {
-    Ok(state.library.set_default_profile(&parse_id(&profile_id)?)?)
-}
-
-#[tauri::command]
-pub fn projects_list(
-    state: State<'_, AppState>,
-    profile_id: String,
-) -> CommandResult<Vec<Project>> {
-    Ok(state.library.projects(&parse_id(&profile_id)?)?)
-}
-
-#[tauri::command]
-pub fn project_create(
-    state: State<'_, AppState>,
-    profile_id: String,
-    name: String,
-    target_duration_s: Option<f64>,
-) -> CommandResult<Project> {
-    Ok(state
-        .library
-        .create_project(&parse_id(&profile_id)?, &name, target_duration_s)?)
-}
-
-#[tauri::command]
-pub fn project_rename(
-    state: State<'_, AppState>,
-    project_id: String,
-    name: String,
-) -> CommandResult<Project> {
-    Ok(state
-        .library
-        .rename_project(&parse_id(&project_id)?, &name)?)
-}
-
-#[tauri::command]
-pub fn project_delete(state: State<'_, AppState>, project_id: String) -> CommandResult<()> {
-    Ok(state.library.delete_project(&parse_id(&project_id)?)?)
-}
-
-#[tauri::command]
-pub fn sources_list(state: State<'_, AppState>, project_id: String) -> CommandResult<Vec<Source>> {
-    Ok(state.library.project_sources(&parse_id(&project_id)?)?)
-}
-
-/// The event carrying a [`Job`] snapshot whenever this app's workers change a job.
-pub const JOB_EVENT: &str = "job-updated";
-
-/// Import files and folders the user picked in the OS dialog or dropped on the window: queued as
-/// a durable import job that the background workers run (progress arrives as job events).
-#[tauri::command]
-pub fn import_start(
-    state: State<'_, AppState>,
-    project_id: String,
-    paths: Vec<String>,
-) -> CommandResult<Job> {
-    let project_id = parse_id(&project_id)?;
-    state.library.project(&project_id)?;
-    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    Ok(state
-        .library
-        .jobs()
-        .enqueue(&kinds::import_job(&project_id, &paths))?)
-}
-
-/// Re-check a project's source files (moved or changed) as a job.
-#[tauri::command]
-pub fn verify_start(state: State<'_, AppState>, project_id: String) -> CommandResult<Job> {
-    let project_id = parse_id(&project_id)?;
-    state.library.project(&project_id)?;
-    Ok(state
-        .library
-        .jobs()
-        .enqueue(&kinds::verify_job(&project_id))?)
-}
-
-/// Active jobs and the most recent finished ones (from any process using this library).
-#[tauri::command]
-pub fn jobs_list(state: State<'_, AppState>) -> CommandResult<Vec<Job>> {
-    Ok(state.library.jobs().list(20)?)
-}
-
-#[tauri::command]
-pub fn job_cancel(state: State<'_, AppState>, job_id: String) -> CommandResult<Job> {
-    Ok(state.library.jobs().request_cancel(&parse_id(&job_id)?)?)
-}
-
-#[tauri::command]
-pub fn job_retry(state: State<'_, AppState>, job_id: String) -> CommandResult<Job> {
-    Ok(state.library.jobs().retry(&parse_id(&job_id)?)?)
+/// Every event: (TypeScript constant, event name, payload type, payload import).
+#[cfg(test)]
+pub fn events() -> Vec<(&'static str, &'static str, String, (String, String))> {
+    let mut imports = Imports(Vec::new());
+    <Imports as ts_rs::TypeVisitor>::visit::<JobSummary>(&mut imports);
+    vec![(
+        "JOB_UPDATED",
+        JOB_UPDATED,
+        <JobSummary as TS>::name(),
+        imports.0.remove(0),
+    )]
 }

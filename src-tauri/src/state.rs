@@ -1,41 +1,68 @@
-//! What the app holds while it runs, handed to commands as Tauri managed state.
+//! What the app holds while it runs, handed to commands as Tauri managed state. Cloning it is
+//! cheap (one `Arc`), so every command moves its own handle onto the blocking pool.
 
 use std::sync::{Arc, Mutex};
 
 use edit_factory::app_dirs;
+use edit_factory::jobs::handlers;
 use edit_factory::jobs::progress::JobListener;
 use edit_factory::jobs::worker::BackgroundWorkers;
-use edit_factory::jobs::{kinds, WorkerConfig, WorkerPool};
+use edit_factory::jobs::{JobQueue, WorkerConfig, WorkerPool};
 use edit_factory::library::Library;
 use edit_factory::media_server::MediaServer;
 use edit_factory::user_error::UserError;
 
-pub struct AppState {
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
     pub library: Arc<Library>,
+    pub queue: JobQueue,
     pub media: MediaServer,
     /// Runs queued jobs in the background for as long as the app is open.
     workers: Mutex<Option<BackgroundWorkers>>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
 impl AppState {
-    /// Open the library (`EDIT_FACTORY_LIBRARY` or the OS app-data dir), start the media server and
-    /// the job workers (`on_job` hears of every job change they make).
-    pub fn open(on_job: JobListener) -> Result<Self, UserError> {
+    /// Open the library (`EDIT_FACTORY_LIBRARY` or the OS app-data dir) and start the media
+    /// server. Workers start later ([`AppState::start_workers`]), once the window can hear them.
+    pub fn open() -> Result<Self, UserError> {
         let dir = app_dirs::library_dir(None)?;
         let library = Arc::new(Library::open(&dir)?);
         let media = MediaServer::start(library.clone())?;
-        let workers = WorkerPool::new(library.clone(), kinds::registry(), WorkerConfig::from_env())
-            .with_listener(on_job)
-            .spawn()?;
-        Ok(Self {
+        Ok(Self(Arc::new(Inner {
+            queue: JobQueue::new(library.clone()),
             library,
             media,
-            workers: Mutex::new(Some(workers)),
-        })
+            workers: Mutex::new(None),
+        })))
     }
 
-    /// Stop the workers (running jobs finish their current step's check and are recovered on the
-    /// next start if they were cut short).
+    /// Recover interrupted jobs and run queued ones in the background; `on_job` hears of every
+    /// change the workers make. A read-only library runs no jobs.
+    pub fn start_workers(&self, on_job: JobListener) -> Result<(), UserError> {
+        if self.library.access() == edit_factory::library::Access::ReadOnly {
+            return Ok(());
+        }
+        let workers = WorkerPool::new(
+            self.queue.clone(),
+            handlers::registry(),
+            WorkerConfig::from_env(),
+        )
+        .with_listener(on_job)
+        .spawn()?;
+        *self.workers.lock().unwrap_or_else(|p| p.into_inner()) = Some(workers);
+        Ok(())
+    }
+
+    /// Stop the workers (running jobs are recovered on the next start if they were cut short).
     pub fn shutdown(&self) {
         if let Some(mut workers) = self
             .workers

@@ -5,14 +5,15 @@ mod output;
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use clap::{Parser, Subcommand};
 use edit_factory::app_dirs;
-use std::sync::Arc;
-
-use edit_factory::import::ImportReport;
-use edit_factory::jobs::{kinds, JobStatus};
-use edit_factory::library::{parse_id, Library};
+use edit_factory::jobs::{CancelToken, JobOutcome, JobQueue, JobStatus, NewJob};
+use edit_factory::library::{parse_id, Access, Library};
 use edit_factory::media;
+use edit_factory::text::{printable, printable_path};
 use edit_factory::user_error::UserError;
 
 #[derive(Parser)]
@@ -147,15 +148,23 @@ enum SourceCommand {
 /// A failure as the user sees it: one line, and what to do about it.
 pub type Failure = UserError;
 
+/// Open the library; a read-only one is announced once on stderr.
+fn open_library(dir: Option<PathBuf>) -> Result<Library, Failure> {
+    let library = Library::open(&app_dirs::library_dir(dir)?)?;
+    if library.access() == Access::ReadOnly {
+        eprintln!(
+            "notice: the library in {} cannot be written; it is open read-only, so nothing can be changed",
+            printable_path(library.dir())
+        );
+    }
+    Ok(library)
+}
+
 pub fn run(args: Args) -> Result<(), Failure> {
-    let open = || -> Result<Library, Failure> {
-        Ok(Library::open(&app_dirs::library_dir(
-            args.library.clone(),
-        )?)?)
-    };
+    let open = || open_library(args.library.clone());
     match args.command {
         Command::Probe { ref file, json } => {
-            let info = media::probe(file)?;
+            let info = media::probe(file, &CancelToken::new())?;
             output::probe(&info, json)
         }
         Command::Project(ref command) => {
@@ -176,11 +185,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 }
                 ProjectCommand::Rename { id, name } => {
                     let project = library.rename_project(&parse_id(id)?, name)?;
-                    output::line(&format!("renamed {} to {:?}", project.id, project.name))
+                    output::line(&format!(
+                        "renamed {} to {:?}",
+                        project.id,
+                        printable(&project.name)
+                    ))
                 }
                 ProjectCommand::Delete { id } => {
                     let id = parse_id(id)?;
-                    library.delete_project(&id)?;
+                    JobQueue::new(Arc::new(library)).delete_project(&id, DELETE_WAIT)?;
                     output::line(&format!("deleted project {id}"))
                 }
             }
@@ -194,7 +207,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 }
                 ProfileCommand::Default { id } => {
                     let profile = library.set_default_profile(&parse_id(id)?)?;
-                    output::line(&format!("default profile is now {:?}", profile.name))
+                    output::line(&format!(
+                        "default profile is now {:?}",
+                        printable(&profile.name)
+                    ))
                 }
             }
         }
@@ -204,21 +220,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
             json,
             detach,
         } => {
-            let (library, project_id) = open_project(&open, project_id)?;
-            // The job may run in another process: store absolute paths.
-            let paths = paths
-                .iter()
-                .map(|p| {
-                    std::path::absolute(p)
-                        .map_err(|e| Failure::new(format!("{}: {e}", p.display()), None))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let new = kinds::import_job(&project_id, &paths);
-            let Some(result) = jobs::enqueue_and_run(&library, &new, detach, !json)? else {
+            let (queue, project_id) = open_project(&open, project_id)?;
+            let paths = job_paths(paths)?;
+            let outcome =
+                jobs::enqueue_and_run(&queue, &NewJob::import(&project_id, &paths), detach, !json)?;
+            let Some(JobOutcome::Import(report)) = outcome else {
                 return Ok(());
             };
-            let report: ImportReport = serde_json::from_value(result)
-                .map_err(|e| Failure::new(format!("unexpected import result: {e}"), None))?;
             output::import_report(&report, json)?;
             if report.imported.is_empty() && !report.failed.is_empty() {
                 return Err(Failure::new(
@@ -236,43 +244,44 @@ pub fn run(args: Args) -> Result<(), Failure> {
             json,
             detach,
         } => {
-            let (library, project_id) = open_project(&open, project_id)?;
-            let new = kinds::verify_job(&project_id);
-            let Some(result) = jobs::enqueue_and_run(&library, &new, detach, !json)? else {
+            let (queue, project_id) = open_project(&open, project_id)?;
+            let outcome =
+                jobs::enqueue_and_run(&queue, &NewJob::verify_sources(&project_id), detach, !json)?;
+            let Some(JobOutcome::VerifySources(report)) = outcome else {
                 return Ok(());
             };
             if json {
-                return output::json(&result);
+                return output::json(&report);
             }
             output::line(&format!(
                 "checked {} source(s): {} ok, {} missing, {} changed",
-                result["checked"],
-                result["ok"],
-                result["missing"].as_array().map_or(0, Vec::len),
-                result["changed"].as_array().map_or(0, Vec::len)
+                report.checked,
+                report.ok,
+                report.missing.len(),
+                report.changed.len()
             ))
         }
         Command::Jobs(ref command) => {
-            let library = Arc::new(open()?);
+            let queue = JobQueue::new(Arc::new(open()?));
             match command {
-                JobsCommand::List { json } => jobs::list(&library, *json),
+                JobsCommand::List { json } => jobs::list(&queue, *json),
                 JobsCommand::Cancel { id } => {
-                    let job = library.jobs().request_cancel(&parse_id(id)?)?;
+                    let job = queue.cancel(&parse_id(id)?)?;
                     let what = if job.status == JobStatus::Cancelled {
                         "cancelled"
                     } else {
-                        "will stop at its next check"
+                        "will stop within a second"
                     };
                     output::line(&format!("{} {what}", job.id))
                 }
                 JobsCommand::Retry { id } => {
-                    let job = library.jobs().retry(&parse_id(id)?)?;
+                    let job = queue.retry(&parse_id(id)?)?;
                     output::line(&format!(
                         "{} queued again; run it with `edit-factory jobs run`",
                         job.id
                     ))
                 }
-                JobsCommand::Run => jobs::run_all(&library),
+                JobsCommand::Run => jobs::run_all(&queue),
             }
         }
         Command::Source(SourceCommand::List {
@@ -285,14 +294,41 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
 }
 
-/// The library, and a project id from the command line that names an existing project.
+/// How long `project delete` waits for the project's jobs to stop.
+const DELETE_WAIT: Duration = Duration::from_secs(15);
+
+/// Paths for a job that may run in another process: absolute, and text the library can store.
+fn job_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    paths
+        .iter()
+        .map(|p| {
+            let absolute = std::path::absolute(p)
+                .map_err(|e| Failure::new(format!("{}: {e}", printable_path(p)), None))?;
+            if absolute.to_str().is_none() {
+                return Err(Failure::new(
+                    format!(
+                        "{}: the name is not valid UTF-8 text, which the library cannot store",
+                        printable_path(p)
+                    ),
+                    Some(
+                        "rename it (for example with `convmv`), or import the folder that holds it",
+                    ),
+                ));
+            }
+            Ok(absolute)
+        })
+        .collect()
+}
+
+/// The job queue of the library, and a project id from the command line that names an existing
+/// project.
 fn open_project(
     open: &impl Fn() -> Result<Library, Failure>,
     project_id: &str,
-) -> Result<(Arc<Library>, String), Failure> {
-    let library = Arc::new(open()?);
+) -> Result<(JobQueue, String), Failure> {
+    let library = open()?;
     let project_id = library.project(&parse_id(project_id)?)?.id;
-    Ok((library, project_id))
+    Ok((JobQueue::new(Arc::new(library)), project_id))
 }
 
 fn profile_or_default(library: &Library, given: Option<&str>) -> Result<String, Failure> {

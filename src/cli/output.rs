@@ -7,6 +7,7 @@ use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::sources::Source;
 use edit_factory::media::MediaInfo;
+use edit_factory::text::printable;
 use serde::Serialize;
 
 use super::Failure;
@@ -74,7 +75,11 @@ pub fn projects(projects: &[Project], as_json: bool) -> Result<(), Failure> {
     for p in projects {
         line(&format!(
             "{}  {:<30}  {:>3} sources  target {:>4.0} s  {}",
-            p.id, p.name, p.source_count, p.target_duration_s, p.status
+            p.id,
+            printable(&p.name),
+            p.source_count,
+            p.target_duration_s,
+            p.status.as_str()
         ))?;
     }
     Ok(())
@@ -88,7 +93,7 @@ pub fn profiles(profiles: &[Profile], as_json: bool) -> Result<(), Failure> {
         line(&format!(
             "{}  {}{}",
             p.id,
-            p.name,
+            printable(&p.name),
             if p.is_default { "  (default)" } else { "" }
         ))?;
     }
@@ -112,7 +117,7 @@ pub fn sources(sources: &[Source], as_json: bool) -> Result<(), Failure> {
             s.id,
             duration(s.duration_s),
             size,
-            s.path
+            printable(&s.path)
         ))?;
     }
     Ok(())
@@ -131,11 +136,18 @@ pub fn import_report(report: &ImportReport, as_json: bool) -> Result<(), Failure
         };
         line(&format!(
             "{what:>18}  {}  {}",
-            item.source.id, item.source.path
+            item.source.id,
+            printable(&item.source.path)
         ))?;
     }
     for failure in &report.failed {
         line(&format!("{:>18}  {}", "failed", failure.message))?;
+    }
+    for skip in &report.skipped {
+        line(&format!(
+            "{:>18}  {}: {}",
+            "skipped", skip.path, skip.reason
+        ))?;
     }
     if report.skipped_non_media > 0 {
         line(&format!(

@@ -1,7 +1,9 @@
-//! An exclusive, expiring lock per project, held in SQLite, so two windows, two processes, or the
-//! app and the CLI never work on the same project at once. The holder renews it while it works; if
-//! the holder dies, the lock expires (or is taken over at once when the holder was a process on
-//! this machine that has exited).
+//! An exclusive, expiring lock per project, held in SQLite, so two jobs, two windows, two
+//! processes, or the app and the CLI never work on the same project at once. The owner is one job
+//! (never a whole process), so two jobs of one process exclude each other too. The holder renews
+//! the lock while it works; a lock found lost (it expired and someone else took it) stops the job
+//! through its cancel token. If the holder dies the lock expires, or is taken over at once when the
+//! holder was a process on this machine that has exited.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, OptionalExtension};
 
+use super::cancel::{CancelReason, CancelToken};
 use super::{owner, JobError};
 use crate::library::{Library, NOW_SQL};
 
@@ -34,12 +37,15 @@ pub struct ProjectLock {
 }
 
 impl ProjectLock {
+    /// Take the lock for `owner` (one job). If it is later lost, `on_lost` is stopped with the
+    /// reason.
     pub fn acquire(
         library: Arc<Library>,
         project_id: &str,
         owner: &str,
         ttl: Duration,
         wait: WaitPolicy,
+        on_lost: CancelToken,
     ) -> Result<Self, JobError> {
         let deadline = match wait {
             WaitPolicy::Fail => Instant::now(),
@@ -57,7 +63,13 @@ impl ProjectLock {
                     expires_at,
                 });
             }
-            std::thread::sleep(POLL);
+            if on_lost.wait(POLL) {
+                return Err(JobError::ProjectBusy {
+                    project_id: project_id.to_owned(),
+                    holder: String::new(),
+                    expires_at: String::new(),
+                });
+            }
         }
         let stop = Arc::new(AtomicBool::new(false));
         let renewer = {
@@ -69,18 +81,7 @@ impl ProjectLock {
             );
             std::thread::Builder::new()
                 .name("project-lock".into())
-                .spawn(move || {
-                    let mut last = Instant::now();
-                    while !stop.load(Ordering::SeqCst) {
-                        std::thread::sleep(POLL);
-                        if last.elapsed() >= ttl / 3 {
-                            last = Instant::now();
-                            if let Err(e) = renew(&library, &project_id, &owner, ttl) {
-                                tracing::warn!(project = %project_id, "could not renew the project lock: {e}");
-                            }
-                        }
-                    }
-                })
+                .spawn(move || keep_renewed(&library, &project_id, &owner, ttl, &stop, &on_lost))
                 .map_err(JobError::Thread)?
         };
         tracing::debug!(project = %project_id, %owner, "project lock taken");
@@ -98,6 +99,40 @@ impl ProjectLock {
     }
 }
 
+fn keep_renewed(
+    library: &Library,
+    project_id: &str,
+    owner: &str,
+    ttl: Duration,
+    stop: &AtomicBool,
+    on_lost: &CancelToken,
+) {
+    let mut last = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(POLL);
+        if last.elapsed() < ttl / 3 {
+            continue;
+        }
+        last = Instant::now();
+        match renew(library, project_id, owner, ttl) {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(project = %project_id, %owner, "project lock lost; stopping the job");
+                on_lost.stop(CancelReason::Lost(
+                    "the project lock was lost: another job or process took the project over"
+                        .into(),
+                ));
+                return;
+            }
+            // A busy database now is not a lost lock; the next renewal tries again well before
+            // the lock expires.
+            Err(e) => {
+                tracing::warn!(project = %project_id, "could not renew the project lock: {e}")
+            }
+        }
+    }
+}
+
 impl Drop for ProjectLock {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -106,10 +141,13 @@ impl Drop for ProjectLock {
                 tracing::error!("project lock renewer panicked");
             }
         }
-        let released = self.library.conn().execute(
-            "DELETE FROM project_locks WHERE project_id = ?1 AND owner = ?2",
-            params![self.project_id, self.owner],
-        );
+        let released = self.library.write(|tx| {
+            tx.execute(
+                "DELETE FROM project_locks WHERE project_id = ?1 AND owner = ?2",
+                params![self.project_id, self.owner],
+            )
+            .map_err(JobError::from)
+        });
         if let Err(e) = released {
             // It expires by itself; nothing is lost.
             tracing::warn!(project = %self.project_id, "could not release the project lock: {e}");
@@ -121,50 +159,69 @@ fn expiry(ttl: Duration) -> String {
     format!("+{:.3} seconds", ttl.as_secs_f64())
 }
 
-/// Take the lock if it is free, expired, ours, or held by a process here that has exited.
+/// Take the lock if it is free, expired, or held by a process here that has exited. Not
+/// re-entrant: an owner names one job, and a job takes its lock once.
 fn try_take(
     library: &Library,
     project_id: &str,
     owner: &str,
     ttl: Duration,
 ) -> Result<bool, JobError> {
-    if let Some((holder, _)) = holder(library, project_id)? {
-        if holder != owner && owner::is_dead(&holder) {
-            library.conn().execute(
-                "DELETE FROM project_locks WHERE project_id = ?1 AND owner = ?2",
-                params![project_id, holder],
-            )?;
+    library.write(|tx| {
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT owner FROM project_locks WHERE project_id = ?1",
+                [project_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(holder) = current {
+            if holder != owner && owner::is_dead(&holder) {
+                tx.execute(
+                    "DELETE FROM project_locks WHERE project_id = ?1 AND owner = ?2",
+                    params![project_id, holder],
+                )?;
+            }
         }
-    }
-    let changed = library.conn().execute(
-        &format!(
-            "INSERT INTO project_locks (project_id, owner, expires_at)
-             VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3))
-             ON CONFLICT (project_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-             WHERE project_locks.expires_at < {NOW_SQL} OR project_locks.owner = excluded.owner"
-        ),
-        params![project_id, owner, expiry(ttl)],
-    )?;
-    Ok(changed == 1)
+        let changed = tx.execute(
+            &format!(
+                "INSERT INTO project_locks (project_id, owner, expires_at)
+                 VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3))
+                 ON CONFLICT (project_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                 WHERE project_locks.expires_at < {NOW_SQL}"
+            ),
+            params![project_id, owner, expiry(ttl)],
+        )?;
+        Ok(changed == 1)
+    })
 }
 
-fn renew(library: &Library, project_id: &str, owner: &str, ttl: Duration) -> Result<(), JobError> {
-    library.conn().execute(
-        "UPDATE project_locks SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3)
-         WHERE project_id = ?1 AND owner = ?2",
-        params![project_id, owner, expiry(ttl)],
-    )?;
-    Ok(())
+/// Extend the lock; `false` when `owner` no longer holds it.
+fn renew(
+    library: &Library,
+    project_id: &str,
+    owner: &str,
+    ttl: Duration,
+) -> Result<bool, JobError> {
+    library.write(|tx| {
+        let changed = tx.execute(
+            "UPDATE project_locks SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3)
+             WHERE project_id = ?1 AND owner = ?2",
+            params![project_id, owner, expiry(ttl)],
+        )?;
+        Ok(changed == 1)
+    })
 }
 
 /// The current holder and expiry, if any.
 pub fn holder(library: &Library, project_id: &str) -> Result<Option<(String, String)>, JobError> {
-    Ok(library
-        .conn()
-        .query_row(
-            "SELECT owner, expires_at FROM project_locks WHERE project_id = ?1",
-            [project_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+    library.read(|conn| {
+        Ok(conn
+            .query_row(
+                "SELECT owner, expires_at FROM project_locks WHERE project_id = ?1",
+                [project_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    })
 }

@@ -2,23 +2,28 @@
 //! restarts, with progress, ETA, cancel and retry (SPEC §6).
 //!
 //! - [`store`] owns every status transition ([`JobStatus::can_become`] lists the legal ones).
-//! - [`worker`] runs jobs under a renewed lease, with per-kind limits and backoff.
-//! - [`lock`] is the cross-process project lock; [`output`] writes files atomically.
-//! - [`kinds`] are the job kinds of this version.
+//! - [`JobQueue`] is the in-process face (enqueue wakes workers, cancel trips tokens at once).
+//! - [`worker`] runs jobs under a renewed lease, with per-kind limits, the machine-wide CPU
+//!   [`budget`], a project [`lock`] per job, and backoff.
+//! - [`kind`] lists the job kinds with their typed payloads and results; [`handlers`] runs them.
 
+pub mod budget;
 mod cancel;
 mod error;
-pub mod kinds;
+pub mod handlers;
+pub mod kind;
 pub mod lock;
 mod model;
-pub mod output;
 pub mod owner;
 pub mod progress;
+mod queue;
 pub mod store;
 pub mod worker;
 
-pub use cancel::CancelToken;
+pub use cancel::{CancelReason, CancelToken};
 pub use error::JobError;
-pub use model::{FailureKind, Job, JobFailure, JobStatus, NewJob};
+pub use kind::{JobKind, JobOutcome, JobSpec};
+pub use model::{FailureKind, Job, JobFailure, JobStatus, JobSummary, NewJob};
+pub use queue::JobQueue;
 pub use store::{Jobs, Pending};
 pub use worker::{JobContext, JobHandler, Registry, WorkerConfig, WorkerPool};

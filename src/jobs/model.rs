@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::kind::{JobKind, JobOutcome, JobSpec};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
@@ -70,10 +72,8 @@ impl std::fmt::Display for JobStatus {
 #[ts(export)]
 pub struct Job {
     pub id: String,
-    pub kind: String,
+    pub spec: JobSpec,
     pub project_id: Option<String>,
-    #[ts(type = "unknown")]
-    pub payload: serde_json::Value,
     pub status: JobStatus,
     pub attempts: u32,
     pub max_attempts: u32,
@@ -84,14 +84,61 @@ pub struct Job {
     pub eta_s: Option<f64>,
     pub error_kind: Option<FailureKind>,
     pub error_message: Option<String>,
-    #[ts(type = "unknown")]
-    pub result: Option<serde_json::Value>,
+    pub result: Option<JobOutcome>,
     pub cancel_requested: bool,
     /// A retry waits until then.
     pub not_before: Option<String>,
     pub lease_owner: Option<String>,
     pub created_at: String,
     pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub updated_at: String,
+}
+
+impl Job {
+    pub fn kind(&self) -> JobKind {
+        self.spec.kind()
+    }
+
+    pub fn summary(&self) -> JobSummary {
+        JobSummary {
+            id: self.id.clone(),
+            kind: self.kind(),
+            project_id: self.project_id.clone(),
+            status: self.status,
+            attempts: self.attempts,
+            max_attempts: self.max_attempts,
+            progress: self.progress,
+            step: self.step.clone(),
+            eta_s: self.eta_s,
+            error_kind: self.error_kind,
+            error_message: self.error_message.clone(),
+            cancel_requested: self.cancel_requested,
+            created_at: self.created_at.clone(),
+            finished_at: self.finished_at.clone(),
+            updated_at: self.updated_at.clone(),
+        }
+    }
+}
+
+/// What lists and progress events carry: a job's state without its payload and result (an import
+/// of a thousand files does not travel with every progress tick). [`Job`] has the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct JobSummary {
+    pub id: String,
+    pub kind: JobKind,
+    pub project_id: Option<String>,
+    pub status: JobStatus,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub progress: f64,
+    pub step: String,
+    pub eta_s: Option<f64>,
+    pub error_kind: Option<FailureKind>,
+    pub error_message: Option<String>,
+    pub cancel_requested: bool,
+    pub created_at: String,
     pub finished_at: Option<String>,
     pub updated_at: String,
 }
@@ -157,20 +204,31 @@ impl JobFailure {
 /// A job to add to the queue.
 #[derive(Debug, Clone)]
 pub struct NewJob {
-    pub kind: String,
+    pub spec: JobSpec,
     pub project_id: Option<String>,
-    pub payload: serde_json::Value,
     pub max_attempts: u32,
 }
 
 impl NewJob {
-    pub fn new(kind: &str, project_id: Option<&str>, payload: serde_json::Value) -> Self {
+    pub fn new(spec: JobSpec, project_id: Option<&str>) -> Self {
         Self {
-            kind: kind.to_owned(),
+            spec,
             project_id: project_id.map(str::to_owned),
-            payload,
             max_attempts: 3,
         }
+    }
+
+    pub fn import(project_id: &str, paths: &[std::path::PathBuf]) -> Self {
+        Self::new(
+            JobSpec::Import {
+                paths: paths.to_vec(),
+            },
+            Some(project_id),
+        )
+    }
+
+    pub fn verify_sources(project_id: &str) -> Self {
+        Self::new(JobSpec::VerifySources {}, Some(project_id))
     }
 }
 

@@ -4,14 +4,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Job, JobError};
+use super::{JobError, JobSummary};
 use crate::library::Library;
 
 /// At most this many progress writes per second per job.
 const MAX_WRITES_PER_S: f64 = 4.0;
 
 /// Called with a fresh snapshot of a job whenever its state or progress is written.
-pub type JobListener = Arc<dyn Fn(&Job) + Send + Sync>;
+pub type JobListener = Arc<dyn Fn(&JobSummary) + Send + Sync>;
 
 pub struct ProgressReporter {
     library: Arc<Library>,
@@ -19,7 +19,8 @@ pub struct ProgressReporter {
     owner: String,
     started: Instant,
     listener: Option<JobListener>,
-    last: Mutex<Option<Instant>>,
+    /// When the last write happened, and the step it wrote.
+    last: Mutex<Option<(Instant, String)>>,
 }
 
 impl ProgressReporter {
@@ -40,23 +41,31 @@ impl ProgressReporter {
     }
 
     /// Report `fraction` (0–1) done and what is happening. Cheap to call often: writes are spaced
-    /// at least 250 ms apart (the first and the last always go through).
+    /// at least 250 ms apart, except that a new step (another file) is always written, so the step
+    /// shown always names what is being worked on; the first and the last always go through.
     pub fn report(&self, fraction: f64, step: &str) -> Result<(), JobError> {
         let fraction = fraction.clamp(0.0, 1.0);
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            let due =
-                last.is_none_or(|t| t.elapsed() >= Duration::from_secs_f64(1.0 / MAX_WRITES_PER_S));
+            let due = match last.as_ref() {
+                None => true,
+                Some((at, last_step)) => {
+                    last_step != step
+                        || at.elapsed() >= Duration::from_secs_f64(1.0 / MAX_WRITES_PER_S)
+                }
+            };
             if !due && fraction < 1.0 {
                 return Ok(());
             }
-            *last = Some(Instant::now());
+            *last = Some((Instant::now(), step.to_owned()));
         }
         let eta = estimate_eta(self.started.elapsed(), fraction);
-        let jobs = self.library.jobs();
-        jobs.report_progress(&self.job_id, &self.owner, fraction, step, eta)?;
+        let summary =
+            self.library
+                .jobs()
+                .report_progress(&self.job_id, &self.owner, fraction, step, eta)?;
         if let Some(listener) = &self.listener {
-            listener(&jobs.get(&self.job_id)?);
+            listener(&summary);
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
-//! Workers: claim queued jobs, run them on threads of their own under a renewed lease, and record
-//! how they end. Per-kind concurrency limits, cancellation, retry with exponential backoff.
+//! Workers: claim queued jobs, run them on their own threads under a renewed lease, with per-kind
+//! limits, the machine-wide CPU budget, a project lock per job, cancellation and backoff.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -8,21 +8,37 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::budget::{CpuBudget, CpuSlots};
+use super::cancel::{CancelReason, CancelToken};
+use super::kind::{JobKind, JobOutcome};
 use super::lock::{ProjectLock, WaitPolicy};
 use super::progress::{JobListener, ProgressReporter};
-use super::{owner, CancelToken, FailureKind, Job, JobError, JobFailure};
+use super::queue::JobQueue;
+use super::{owner, FailureKind, Job, JobError, JobFailure};
 use crate::library::Library;
 
-/// What a job handler sees while it runs.
+/// What a handler gets to do its work.
 pub struct JobContext<'a> {
     pub job: &'a Job,
     pub library: &'a Arc<Library>,
     pub cancel: &'a CancelToken,
-    pub progress: &'a ProgressReporter,
+    progress: &'a ProgressReporter,
+    slots: &'a CpuSlots,
 }
 
 impl JobContext<'_> {
-    /// Call between steps: `Err(Cancelled)` once the user asked to cancel.
+    /// Report progress (0–1) and the current step. A lost lease stops the job.
+    pub fn report(&self, fraction: f64, step: &str) {
+        if let Err(e) = self.progress.report(fraction, step) {
+            tracing::warn!(job = %self.job.id, "could not record progress: {e}");
+            if matches!(e, JobError::LostLease { .. }) {
+                self.cancel
+                    .stop(CancelReason::Lost("the job's lease was lost".into()));
+            }
+        }
+    }
+
+    /// `Err(Cancelled)` once a cancel was requested; call between steps.
     pub fn check_cancelled(&self) -> Result<(), JobFailure> {
         if self.cancel.is_cancelled() {
             Err(JobFailure::Cancelled)
@@ -31,20 +47,15 @@ impl JobContext<'_> {
         }
     }
 
-    /// Report progress; a failure to record it is logged, never fatal to the work.
-    pub fn report(&self, fraction: f64, step: &str) {
-        if let Err(e) = self.progress.report(fraction, step) {
-            tracing::warn!(job = %self.job.id, "could not record progress: {e}");
-            if matches!(e, JobError::LostLease { .. }) {
-                self.cancel.cancel();
-            }
-        }
+    /// Threads this job may keep busy (its share of the CPU budget).
+    pub fn threads(&self) -> usize {
+        self.slots.threads()
     }
 }
 
 /// One kind of job.
 pub trait JobHandler: Send + Sync {
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> JobKind;
     /// Whether a run interrupted by a crash may simply be started again.
     fn resumable(&self) -> bool {
         true
@@ -53,13 +64,17 @@ pub trait JobHandler: Send + Sync {
     fn locks_project(&self) -> bool {
         false
     }
-    fn run(&self, ctx: &JobContext<'_>) -> Result<serde_json::Value, JobFailure>;
+    /// CPU slots the job takes from the machine-wide budget (0 for light, I/O-bound work).
+    fn cpu_slots(&self) -> usize {
+        1
+    }
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure>;
 }
 
 /// The job kinds this process can run.
 #[derive(Default, Clone)]
 pub struct Registry {
-    handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+    handlers: HashMap<JobKind, Arc<dyn JobHandler>>,
 }
 
 impl Registry {
@@ -68,76 +83,101 @@ impl Registry {
         self
     }
 
-    pub fn get(&self, kind: &str) -> Option<Arc<dyn JobHandler>> {
-        self.handlers.get(kind).cloned()
+    pub fn get(&self, kind: JobKind) -> Option<Arc<dyn JobHandler>> {
+        self.handlers.get(&kind).cloned()
     }
 
-    pub fn kinds(&self) -> Vec<&'static str> {
+    pub fn kinds(&self) -> Vec<JobKind> {
         let mut kinds: Vec<_> = self.handlers.keys().copied().collect();
         kinds.sort_unstable();
         kinds
     }
 
-    pub fn is_resumable(&self, kind: &str) -> bool {
-        self.handlers.get(kind).is_some_and(|h| h.resumable())
+    pub fn is_resumable(&self, kind: JobKind) -> bool {
+        self.handlers.get(&kind).is_some_and(|h| h.resumable())
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
-    /// How long a job stays ours without a heartbeat.
+    /// How long a job stays ours without a renewal.
     pub lease: Duration,
+    /// How often leases are renewed.
     pub heartbeat: Duration,
+    /// How often a cancel asked for by another process is looked for.
+    pub cancel_poll: Duration,
     /// First retry delay; doubled per attempt up to `retry_cap`.
     pub retry_base: Duration,
     pub retry_cap: Duration,
     /// Concurrent jobs per kind; kinds not listed get `default_limit`.
-    pub limits: HashMap<String, usize>,
+    pub limits: HashMap<JobKind, usize>,
     pub default_limit: usize,
+    /// How often idle workers look for work queued by another process (this process's own
+    /// enqueues wake them at once).
     pub idle_poll: Duration,
+    /// The machine-wide CPU budget heavy jobs share; `None` runs them without one.
+    pub budget: Option<CpuBudget>,
+    /// Finished jobs older than this are pruned when workers start.
+    pub keep_finished: Duration,
 }
 
 /// Environment variable with per-kind limits, e.g. `import=2,verify_sources=1`.
 pub const LIMITS_ENV: &str = "EDIT_FACTORY_JOB_LIMITS";
+/// Environment variable: days finished jobs are kept (default 30).
+pub const KEEP_DAYS_ENV: &str = "EDIT_FACTORY_KEEP_JOBS_DAYS";
 
 impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
             lease: Duration::from_secs(30),
             heartbeat: Duration::from_secs(5),
+            cancel_poll: Duration::from_millis(500),
             retry_base: Duration::from_secs(2),
             retry_cap: Duration::from_secs(120),
             limits: HashMap::new(),
             // Media work is CPU-heavy: one at a time per kind unless there are cores to spare.
             default_limit: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
-            idle_poll: Duration::from_millis(200),
+            idle_poll: Duration::from_secs(1),
+            budget: None,
+            keep_finished: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
 
 impl WorkerConfig {
-    /// Defaults, with limits from `EDIT_FACTORY_JOB_LIMITS` when set.
+    /// Defaults, the machine-wide CPU budget, and limits from `EDIT_FACTORY_JOB_LIMITS`.
     pub fn from_env() -> Self {
         let mut config = Self::default();
+        match crate::app_dirs::cpu_budget_dir().map(|dir| CpuBudget::for_this_machine(&dir)) {
+            Ok(Ok(budget)) => config.budget = Some(budget),
+            Ok(Err(e)) => tracing::warn!("jobs run without the machine-wide CPU budget: {e}"),
+            Err(e) => tracing::warn!("jobs run without the machine-wide CPU budget: {e}"),
+        }
         if let Ok(text) = std::env::var(LIMITS_ENV) {
             for part in text.split(',').filter(|p| !p.trim().is_empty()) {
-                match part
+                let parsed = part
                     .split_once('=')
-                    .map(|(k, v)| (k.trim(), v.trim().parse::<usize>()))
-                {
-                    Some((kind, Ok(n))) if n > 0 => {
-                        config.limits.insert(kind.to_owned(), n);
+                    .map(|(k, v)| (JobKind::parse(k.trim()), v.trim().parse::<usize>()));
+                match parsed {
+                    Some((kind, Ok(n))) if n > 0 && kind != JobKind::Unknown => {
+                        config.limits.insert(kind, n);
                     }
                     _ => tracing::warn!("ignoring {LIMITS_ENV} entry {part:?} (expected kind=N)"),
                 }
             }
         }
+        if let Some(days) = std::env::var(KEEP_DAYS_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            config.keep_finished = Duration::from_secs(days * 24 * 3600);
+        }
         config
     }
 
-    fn limit(&self, kind: &str) -> usize {
+    fn limit(&self, kind: JobKind) -> usize {
         self.limits
-            .get(kind)
+            .get(&kind)
             .copied()
             .unwrap_or(self.default_limit)
             .max(1)
@@ -151,7 +191,7 @@ impl WorkerConfig {
 
 #[derive(Clone)]
 pub struct WorkerPool {
-    library: Arc<Library>,
+    queue: JobQueue,
     registry: Arc<Registry>,
     config: Arc<WorkerConfig>,
     owner: String,
@@ -159,9 +199,9 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn new(library: Arc<Library>, registry: Registry, config: WorkerConfig) -> Self {
+    pub fn new(queue: JobQueue, registry: Registry, config: WorkerConfig) -> Self {
         Self {
-            library,
+            queue,
             registry: Arc::new(registry),
             config: Arc::new(config),
             owner: owner::new_owner(),
@@ -179,27 +219,44 @@ impl WorkerPool {
         &self.owner
     }
 
-    pub fn registry(&self) -> &Registry {
-        &self.registry
+    pub fn queue(&self) -> &JobQueue {
+        &self.queue
     }
 
-    /// Recover interrupted jobs (see [`super::Jobs::recover`]) using this pool's resumable kinds.
+    fn library(&self) -> &Arc<Library> {
+        self.queue.library()
+    }
+
+    /// Recover interrupted jobs (see [`super::Jobs::recover`]) and prune old finished ones. Called
+    /// by whatever starts workers, before they claim anything.
     pub fn recover(&self) -> Result<Vec<Job>, JobError> {
         let registry = self.registry.clone();
-        self.library
+        let recovered = self
+            .library()
             .jobs()
-            .recover(move |kind| registry.is_resumable(kind))
+            .recover(move |kind| registry.is_resumable(kind))?;
+        for job in &recovered {
+            self.notify(job);
+        }
+        if let Err(e) = self.library().jobs().prune(self.config.keep_finished) {
+            tracing::warn!("could not prune old jobs: {e}");
+        }
+        Ok(recovered)
     }
 
-    /// Run queued jobs (only those in `only`, when given) until none is left, waiting for retries
-    /// that are due later.
+    /// Recover, then run queued jobs (only those in `only`, when given) until none is left,
+    /// waiting for retries that are due later.
     pub fn run_until_idle(&self, only: Option<&[String]>) -> Result<(), JobError> {
+        self.recover()?;
         self.run_loop(only, &AtomicBool::new(false), true)
     }
 
-    /// Keep running jobs on a background thread until the handle is stopped or dropped.
+    /// Recover, then keep running jobs on a background thread until the handle is stopped or
+    /// dropped.
     pub fn spawn(self) -> Result<BackgroundWorkers, JobError> {
+        self.recover()?;
         let stop = Arc::new(AtomicBool::new(false));
+        let queue = self.queue.clone();
         let thread = {
             let stop = stop.clone();
             std::thread::Builder::new()
@@ -213,6 +270,7 @@ impl WorkerPool {
         };
         Ok(BackgroundWorkers {
             stop,
+            queue,
             thread: Some(thread),
         })
     }
@@ -223,64 +281,104 @@ impl WorkerPool {
         stop: &AtomicBool,
         exit_when_idle: bool,
     ) -> Result<(), JobError> {
-        let mut running: Vec<(String, JoinHandle<()>)> = Vec::new();
+        let keeper = LeaseKeeper::start(self.clone())?;
+        let mut running: Vec<(JobKind, JoinHandle<()>)> = Vec::new();
         let kinds = self.registry.kinds();
-        loop {
+        let result = loop {
             running.retain(|(_, handle)| !handle.is_finished());
             if stop.load(Ordering::SeqCst) {
-                break;
+                break Ok(());
             }
-            let with_room: Vec<&str> = kinds
-                .iter()
-                .copied()
-                .filter(|k| running.iter().filter(|(rk, _)| rk == k).count() < self.config.limit(k))
-                .collect();
-            if let Some(job) =
-                self.library
-                    .jobs()
-                    .claim(&self.owner, &with_room, only, self.config.lease)?
-            {
-                let pool = self.clone();
-                let kind = job.kind.clone();
-                let handle = std::thread::Builder::new()
-                    .name(format!("job-{}", job.kind))
-                    .spawn(move || pool.execute(job))
-                    .map_err(JobError::Thread)?;
-                running.push((kind, handle));
-                continue;
+            let seen = self.queue.generation();
+            match self.start_due_jobs(&kinds, only, &mut running) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) if e.is_busy() => tracing::debug!("job store busy: {e}"),
+                Err(e) => break Err(e),
             }
             if exit_when_idle && running.is_empty() {
-                let pending = self.library.jobs().pending(only, &kinds)?;
-                if pending.queued == 0 {
-                    break;
+                match self.library().jobs().pending(only, &kinds) {
+                    Ok(pending) if pending.queued == 0 => break Ok(()),
+                    Ok(_) => {}
+                    Err(e) if e.is_busy() => {}
+                    Err(e) => break Err(e),
                 }
             }
-            std::thread::sleep(self.config.idle_poll);
-        }
+            self.queue.wait_for_work(seen, self.config.idle_poll);
+        };
+        drop(keeper);
         // Idle runs end with nothing running. When stopped (the app is closing), running jobs are
         // not waited for: if the process exits under them, the next start recovers them.
-        drop(running);
-        Ok(())
+        result
+    }
+
+    /// Claim and start what the limits and the CPU budget allow; whether anything started.
+    fn start_due_jobs(
+        &self,
+        kinds: &[JobKind],
+        only: Option<&[String]>,
+        running: &mut Vec<(JobKind, JoinHandle<()>)>,
+    ) -> Result<bool, JobError> {
+        let mut started = false;
+        for &kind in kinds {
+            let Some(handler) = self.registry.get(kind) else {
+                continue;
+            };
+            if running.iter().filter(|(k, _)| *k == kind).count() >= self.config.limit(kind) {
+                continue;
+            }
+            let slots = match &self.config.budget {
+                Some(budget) => match budget.try_acquire(handler.cpu_slots())? {
+                    Some(slots) => slots,
+                    None => continue,
+                },
+                None => CpuSlots::none(),
+            };
+            let Some(job) =
+                self.library()
+                    .jobs()
+                    .claim(&self.owner, kind, only, self.config.lease)?
+            else {
+                continue;
+            };
+            let pool = self.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("job-{kind}"))
+                .spawn(move || pool.execute(job, handler, slots))
+                .map_err(JobError::Thread)?;
+            running.push((kind, handle));
+            started = true;
+        }
+        Ok(started)
     }
 
     fn notify(&self, job: &Job) {
         if let Some(listener) = &self.listener {
-            listener(job);
+            listener(&job.summary());
         }
     }
 
-    fn execute(&self, job: Job) {
-        let jobs = self.library.jobs();
-        let Some(handler) = self.registry.get(&job.kind) else {
-            return; // only registered kinds are claimed
-        };
+    fn execute(&self, job: Job, handler: Arc<dyn JobHandler>, slots: CpuSlots) {
+        let cancel = CancelToken::new();
+        self.queue
+            .running()
+            .insert(job.id.clone(), (self.owner.clone(), cancel.clone()));
+        self.run_job(&job, handler.as_ref(), &cancel, &slots);
+        self.queue.running().remove(&job.id);
+        drop(slots);
+        self.queue.wake();
+    }
+
+    fn run_job(&self, job: &Job, handler: &dyn JobHandler, cancel: &CancelToken, slots: &CpuSlots) {
+        let jobs = self.library().jobs();
         let _lock = match (&job.project_id, handler.locks_project()) {
             (Some(project_id), true) => match ProjectLock::acquire(
-                self.library.clone(),
+                self.library().clone(),
                 project_id,
-                &self.owner,
+                &format!("{}/job/{}", self.owner, job.id),
                 self.config.lease,
                 WaitPolicy::Fail,
+                cancel.clone(),
             ) {
                 Ok(lock) => Some(lock),
                 Err(JobError::ProjectBusy { holder, .. }) => {
@@ -289,7 +387,7 @@ impl WorkerPool {
                         &job.id,
                         &self.owner,
                         "waiting for the project to be free",
-                        Duration::from_secs(2),
+                        Duration::from_secs(1),
                     ));
                     return;
                 }
@@ -306,44 +404,45 @@ impl WorkerPool {
             },
             _ => None,
         };
-        self.notify(&job);
+        self.notify(job);
 
-        let cancel = CancelToken::new();
-        let finished = Arc::new(AtomicBool::new(false));
-        let heartbeat = self.spawn_heartbeat(&job.id, cancel.clone(), finished.clone());
         let progress = ProgressReporter::new(
-            self.library.clone(),
+            self.library().clone(),
             &job.id,
             &self.owner,
             self.listener.clone(),
         );
         let ctx = JobContext {
-            job: &job,
-            library: &self.library,
-            cancel: &cancel,
+            job,
+            library: self.library(),
+            cancel,
             progress: &progress,
+            slots,
         };
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| handler.run(&ctx)));
-        finished.store(true, Ordering::SeqCst);
-        if let Some(heartbeat) = heartbeat {
-            if heartbeat.join().is_err() {
-                tracing::error!(job = %job.id, "heartbeat thread panicked");
-            }
-        }
-        let recorded = match outcome {
-            Ok(Ok(result)) => jobs.succeed(&job.id, &self.owner, &result),
-            Ok(Err(JobFailure::Cancelled)) => jobs.mark_cancelled(&job.id, &self.owner),
-            Ok(Err(JobFailure::Failed { .. })) if cancel.is_cancelled() => {
+        let recorded = match (outcome, cancel.reason()) {
+            (Ok(Ok(result)), _) => jobs.succeed(&job.id, &self.owner, &result),
+            (Ok(Err(_)), Some(CancelReason::Requested)) => {
                 jobs.mark_cancelled(&job.id, &self.owner)
             }
-            Ok(Err(JobFailure::Failed { kind, message })) => jobs.fail(
+            // Stopped because its lease or lock went to someone else: not the user's cancel, so
+            // it fails as retryable with the reason (or, with the lease gone, is someone else's).
+            (Ok(Err(_)), Some(CancelReason::Lost(reason))) => jobs.fail(
+                &job.id,
+                &self.owner,
+                FailureKind::Retryable,
+                &reason,
+                self.config.backoff(job.attempts),
+            ),
+            (Ok(Err(JobFailure::Cancelled)), None) => jobs.mark_cancelled(&job.id, &self.owner),
+            (Ok(Err(JobFailure::Failed { kind, message })), None) => jobs.fail(
                 &job.id,
                 &self.owner,
                 kind,
                 &message,
                 self.config.backoff(job.attempts),
             ),
-            Err(panic) => {
+            (Err(panic), _) => {
                 let what = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
@@ -365,86 +464,104 @@ impl WorkerPool {
     fn record(&self, recorded: Result<Job, JobError>) {
         match recorded {
             Ok(job) => self.notify(&job),
+            Err(JobError::LostLease { id }) => {
+                tracing::warn!(job = %id, "the job's end was not recorded: another process took it over")
+            }
             Err(e) => tracing::error!("could not record a job's end: {e}"),
         }
     }
+}
 
-    /// Renews the lease and turns a requested cancel into the token, until `finished`.
-    fn spawn_heartbeat(
-        &self,
-        job_id: &str,
-        cancel: CancelToken,
-        finished: Arc<AtomicBool>,
-    ) -> Option<JoinHandle<()>> {
-        let (library, owner, config) = (
-            self.library.clone(),
-            self.owner.clone(),
-            self.config.clone(),
-        );
-        let job = job_id.to_owned();
-        let spawned = std::thread::Builder::new()
-            .name("job-heartbeat".into())
-            .spawn(move || {
-                let tick = Duration::from_millis(100).min(config.heartbeat);
-                let mut last = Instant::now();
-                while !finished.load(Ordering::SeqCst) {
-                    std::thread::sleep(tick);
-                    // Cancel requests are looked at often; the lease is renewed every `heartbeat`.
-                    let renew = last.elapsed() >= config.heartbeat;
-                    let lease = if renew { config.lease } else { Duration::ZERO };
-                    match heartbeat_once(&library, &job, &owner, lease) {
-                        Ok(true) => cancel.cancel(),
-                        Ok(false) => {}
-                        Err(JobError::LostLease { .. }) => {
-                            tracing::warn!(%job, "lease lost; stopping the job");
-                            cancel.cancel();
-                            return;
-                        }
-                        Err(e) => tracing::warn!(%job, "heartbeat failed: {e}"),
-                    }
-                    if renew {
-                        last = Instant::now();
-                    }
-                }
-            });
-        match spawned {
-            Ok(handle) => Some(handle),
-            Err(e) => {
-                tracing::error!(job = %job_id, "no heartbeat thread ({e}); the lease may expire");
-                None
+/// Renews the leases of the jobs one pool runs, and turns cancels asked for by other processes (or
+/// a lost lease) into their tokens. One thread per pool, whatever the number of jobs.
+struct LeaseKeeper {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl LeaseKeeper {
+    fn start(pool: WorkerPool) -> Result<Self, JobError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("job-leases".into())
+                .spawn(move || keep_leases(&pool, &stop))
+                .map_err(JobError::Thread)?
+        };
+        Ok(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for LeaseKeeper {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("lease keeper panicked");
             }
         }
     }
 }
 
-/// With a zero `lease`, only reads the cancel flag (and whether the job is still ours).
-fn heartbeat_once(
-    library: &Library,
-    job_id: &str,
-    owner: &str,
-    lease: Duration,
-) -> Result<bool, JobError> {
-    if lease.is_zero() {
-        let job = library.jobs().get(job_id)?;
-        if job.lease_owner.as_deref() != Some(owner) {
-            return Err(JobError::LostLease {
-                id: job_id.to_owned(),
-            });
+fn keep_leases(pool: &WorkerPool, stop: &AtomicBool) {
+    let jobs = pool.library().jobs();
+    let tick = pool.config.cancel_poll.min(pool.config.heartbeat);
+    let mut last_renewal = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(tick);
+        let held = pool.queue.held_by(&pool.owner);
+        if held.is_empty() {
+            last_renewal = Instant::now();
+            continue;
         }
-        return Ok(job.cancel_requested);
+        let ids: Vec<String> = held.iter().map(|(id, _)| id.clone()).collect();
+        let token_of = |id: &str| held.iter().find(|(i, _)| i == id).map(|(_, t)| t);
+        match jobs.cancel_requested(&ids) {
+            Ok(asked) => asked
+                .iter()
+                .filter_map(|id| token_of(id))
+                .for_each(CancelToken::cancel),
+            Err(e) => tracing::debug!("could not look for cancel requests: {e}"),
+        }
+        if last_renewal.elapsed() >= pool.config.heartbeat {
+            last_renewal = Instant::now();
+            match jobs.renew_leases(&ids, &pool.owner, pool.config.lease) {
+                Ok(lost) => {
+                    for id in lost {
+                        // A job that just ended is no longer held either; only running ones matter.
+                        if let Some(token) = pool
+                            .queue
+                            .held_by(&pool.owner)
+                            .iter()
+                            .find(|(i, _)| *i == id)
+                            .map(|(_, t)| t.clone())
+                        {
+                            tracing::warn!(job = %id, "lease lost; stopping the job");
+                            token.stop(CancelReason::Lost("the job's lease was lost".into()));
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!("could not renew job leases: {e}"),
+            }
+        }
     }
-    library.jobs().heartbeat(job_id, owner, lease)
 }
 
 /// The app's background workers; stopped when dropped.
 pub struct BackgroundWorkers {
     stop: Arc<AtomicBool>,
+    queue: JobQueue,
     thread: Option<JoinHandle<()>>,
 }
 
 impl BackgroundWorkers {
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.queue.wake();
         if let Some(thread) = self.thread.take() {
             if thread.join().is_err() {
                 tracing::error!("job worker thread panicked");

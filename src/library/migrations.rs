@@ -5,13 +5,52 @@ use rusqlite_migration::{Migrations, M};
 
 use super::LibraryError;
 
+const STEPS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_jobs_by_project.sql"),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    STEPS.len() as i64
+}
+
+fn user_version(conn: &Connection) -> Result<i64, LibraryError> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Bring the schema up to date; a library from a newer version is refused in plain words and left
+/// untouched.
 pub(super) fn apply(conn: &mut Connection) -> Result<(), LibraryError> {
+    let found = user_version(conn)?;
+    if found > latest_version() {
+        return Err(LibraryError::TooNew {
+            found,
+            supported: latest_version(),
+        });
+    }
     migrations().to_latest(conn)?;
     Ok(())
+}
+
+/// For a read-only library: the schema must already be this version's.
+pub(super) fn check_current(conn: &Connection) -> Result<(), LibraryError> {
+    let found = user_version(conn)?;
+    match found.cmp(&latest_version()) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(LibraryError::TooNew {
+            found,
+            supported: latest_version(),
+        }),
+        std::cmp::Ordering::Less => Err(LibraryError::NeedsUpgrade {
+            found,
+            supported: latest_version(),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! Profiles: one workspace per brand or store. Exactly one is the default.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{new_id, Library, LibraryError, NOW_SQL};
+use super::{audit, new_id, Library, LibraryError, NOW_SQL};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -30,41 +30,45 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Profile> {
 
 fn clean_name(name: &str) -> Result<String, LibraryError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(LibraryError::Invalid(
-            "a profile name must have 1 to 100 characters".into(),
+            "a profile name must have 1 to 100 characters, none of them control characters".into(),
         ));
     }
     Ok(name.to_owned())
 }
 
+pub(crate) fn get(conn: &Connection, id: &str) -> Result<Profile, LibraryError> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM profiles WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| LibraryError::NotFound {
+        entity: "profile",
+        id: id.to_owned(),
+    })
+}
+
 impl Library {
     pub fn profiles(&self) -> Result<Vec<Profile>, LibraryError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM profiles ORDER BY is_default DESC, name COLLATE NOCASE"
-        ))?;
-        let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM profiles ORDER BY is_default DESC, name COLLATE NOCASE"
+            ))?;
+            let rows = stmt.query_map([], from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     pub fn profile(&self, id: &str) -> Result<Profile, LibraryError> {
-        self.conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM profiles WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or_else(|| LibraryError::NotFound {
-                entity: "profile",
-                id: id.to_owned(),
-            })
+        self.read(|conn| get(conn, id))
     }
 
     pub fn default_profile(&self) -> Result<Profile, LibraryError> {
-        self.conn()
-            .query_row(
+        self.read(|conn| {
+            conn.query_row(
                 &format!("SELECT {COLUMNS} FROM profiles WHERE is_default = 1"),
                 [],
                 from_row,
@@ -74,46 +78,37 @@ impl Library {
                 entity: "default profile",
                 id: String::new(),
             })
+        })
     }
 
     pub fn create_profile(&self, name: &str, description: &str) -> Result<Profile, LibraryError> {
         let name = clean_name(name)?;
         let id = new_id();
-        let inserted = self.conn().execute(
-            &format!(
-                "INSERT INTO profiles (id, name, description, is_default, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 0, {NOW_SQL}, {NOW_SQL})"
-            ),
-            params![id, name, description.trim()],
-        );
-        match inserted {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(LibraryError::DuplicateProfile { name });
-            }
-            other => other?,
-        };
-        self.audit("user", "create", &format!("profile:{id}"), &name)?;
-        self.profile(&id)
+        self.write(|tx| {
+            let inserted = tx.execute(
+                &format!(
+                    "INSERT INTO profiles (id, name, description, is_default, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, 0, {NOW_SQL}, {NOW_SQL})"
+                ),
+                params![id, name, description.trim()],
+            );
+            match inserted {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    return Err(LibraryError::DuplicateProfile { name: name.clone() });
+                }
+                other => other?,
+            };
+            audit(tx, "user", "create", &format!("profile:{id}"), &name)?;
+            get(tx, &id)
+        })
     }
 
     /// Make `id` the default profile (the one the CLI and a fresh app window use).
     pub fn set_default_profile(&self, id: &str) -> Result<Profile, LibraryError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM profiles WHERE id = ?1)",
-                [id],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Err(LibraryError::NotFound {
-                    entity: "profile",
-                    id: id.to_owned(),
-                });
-            }
+        self.write(|tx| {
+            let before = get(tx, id)?;
             tx.execute(
                 "UPDATE profiles SET is_default = 0 WHERE is_default = 1",
                 [],
@@ -124,32 +119,14 @@ impl Library {
                 ),
                 [id],
             )?;
-            tx.commit()?;
-        }
-        self.audit("user", "set_default", &format!("profile:{id}"), "")?;
-        self.profile(id)
-    }
-
-    /// Append to the audit log (deletions, publishing and setting changes).
-    pub(crate) fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        entity: &str,
-        summary: &str,
-    ) -> Result<(), LibraryError> {
-        self.conn().execute(
-            &format!(
-                "INSERT INTO audit_log (actor, action, entity, summary, created_at)
-                 VALUES (?1, ?2, ?3, ?4, {NOW_SQL})"
-            ),
-            params![
-                actor,
-                action,
-                entity,
-                serde_json::json!({ "summary": summary }).to_string()
-            ],
-        )?;
-        Ok(())
+            audit(
+                tx,
+                "user",
+                "set_default",
+                &format!("profile:{id}"),
+                &before.name,
+            )?;
+            get(tx, id)
+        })
     }
 }

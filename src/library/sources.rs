@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -40,13 +40,12 @@ pub struct Source {
     pub audio_sample_rate: Option<u32>,
     pub audio_channels: Option<u32>,
     pub has_thumbnail: bool,
-    /// `ok`, `missing` (file gone) or `changed` (content differs from what was imported).
-    pub status: String,
+    pub status: SourceStatus,
     pub created_at: String,
 }
 
 /// Whether a source's file is still as imported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
@@ -63,6 +62,14 @@ impl SourceStatus {
             Self::Ok => "ok",
             Self::Missing => "missing",
             Self::Changed => "changed",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "missing" => Self::Missing,
+            "changed" => Self::Changed,
+            _ => Self::Ok,
         }
     }
 }
@@ -125,20 +132,23 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         audio_sample_rate: row.get(18)?,
         audio_channels: row.get(19)?,
         has_thumbnail: thumbnail.is_some(),
-        status: row.get(21)?,
+        status: SourceStatus::parse(&row.get::<_, String>(21)?),
         created_at: row.get(22)?,
     })
 }
 
+fn get(conn: &Connection, id: &str) -> Result<Source, LibraryError> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| LibraryError::NotFound {
+            entity: "source",
+            id: id.to_owned(),
+        })
+}
+
 impl Library {
     pub fn source(&self, id: &str) -> Result<Source, LibraryError> {
-        self.conn()
-            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
-            .optional()?
-            .ok_or_else(|| LibraryError::NotFound {
-                entity: "source",
-                id: id.to_owned(),
-            })
+        self.read(|conn| get(conn, id))
     }
 
     pub fn source_by_path(
@@ -146,14 +156,15 @@ impl Library {
         profile_id: &str,
         path: &str,
     ) -> Result<Option<Source>, LibraryError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("{SELECT} WHERE profile_id = ?1 AND path = ?2"),
-                params![profile_id, path],
-                from_row,
-            )
-            .optional()?)
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    &format!("{SELECT} WHERE profile_id = ?1 AND path = ?2"),
+                    params![profile_id, path],
+                    from_row,
+                )
+                .optional()?)
+        })
     }
 
     pub fn sources_by_hash(
@@ -161,29 +172,33 @@ impl Library {
         profile_id: &str,
         hash: &str,
     ) -> Result<Vec<Source>, LibraryError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} WHERE profile_id = ?1 AND content_hash = ?2"
-        ))?;
-        let rows = stmt.query_map(params![profile_id, hash], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "{SELECT} WHERE profile_id = ?1 AND content_hash = ?2"
+            ))?;
+            let rows = stmt.query_map(params![profile_id, hash], from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// A project's sources in the order they were added.
     pub fn project_sources(&self, project_id: &str) -> Result<Vec<Source>, LibraryError> {
-        self.project(project_id)?;
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} JOIN project_sources ps ON ps.source_id = sources.id
-             WHERE ps.project_id = ?1 ORDER BY ps.added_at, sources.path"
-        ))?;
-        let rows = stmt.query_map([project_id], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read(|conn| {
+            super::projects::get(conn, project_id)?;
+            let mut stmt = conn.prepare(&format!(
+                "{SELECT} JOIN project_sources ps ON ps.source_id = sources.id
+                 WHERE ps.project_id = ?1 ORDER BY ps.added_at, sources.path"
+            ))?;
+            let rows = stmt.query_map([project_id], from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
-    /// Store a source's file facts and link it to a project, in one transaction. A new id adds a
-    /// source; a known id (file re-encoded in place, or moved) is updated and keeps its id, so what
-    /// refers to it stays valid.
+    /// Store a source's file facts and link it to a project, in one transaction. A file at a path
+    /// the profile already knows updates that source (whoever stored it first: two processes may
+    /// import the same folder at once); a known id at a new path (the file was moved) follows the
+    /// file. Either way the source keeps its id, so what refers to it stays valid. Returns the
+    /// source as stored.
     pub fn store_source(
         &self,
         id: &str,
@@ -191,11 +206,9 @@ impl Library {
         project_id: &str,
         file: &SourceFile<'_>,
     ) -> Result<Source, LibraryError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            let info = file.info;
-            tx.execute(
+        let info = file.info;
+        self.write(|tx| {
+            let stored_id: String = tx.query_row(
                 &format!(
                     "INSERT INTO sources (id, profile_id, path, content_hash, size_bytes, mtime_ns,
                         duration_s, width, height, rotation, fps_num, fps_den, is_vfr, container,
@@ -203,18 +216,9 @@ impl Library {
                         thumbnail, status, created_at, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                         ?17, ?18, ?19, ?20, ?21, 'ok', {NOW_SQL}, {NOW_SQL})
-                     ON CONFLICT (id) DO UPDATE SET path = excluded.path,
-                        content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
-                        mtime_ns = excluded.mtime_ns, duration_s = excluded.duration_s,
-                        width = excluded.width, height = excluded.height,
-                        rotation = excluded.rotation, fps_num = excluded.fps_num,
-                        fps_den = excluded.fps_den, is_vfr = excluded.is_vfr,
-                        container = excluded.container, video_codec = excluded.video_codec,
-                        audio_codec = excluded.audio_codec, has_video = excluded.has_video,
-                        has_audio = excluded.has_audio, audio_rate = excluded.audio_rate,
-                        audio_channels = excluded.audio_channels,
-                        thumbnail = COALESCE(excluded.thumbnail, thumbnail), status = 'ok',
-                        updated_at = excluded.updated_at"
+                     ON CONFLICT (profile_id, path) DO UPDATE SET {UPDATE_FACTS}
+                     ON CONFLICT (id) DO UPDATE SET path = excluded.path, {UPDATE_FACTS}
+                     RETURNING id"
                 ),
                 params![
                     id,
@@ -239,52 +243,60 @@ impl Library {
                     info.audio_channels,
                     file.thumbnail,
                 ],
+                |r| r.get(0),
             )?;
-            link(&tx, project_id, id)?;
-            tx.commit()?;
-        }
-        self.source(id)
+            link(tx, project_id, &stored_id)?;
+            get(tx, &stored_id)
+        })
     }
 
     pub fn set_source_status(&self, id: &str, status: SourceStatus) -> Result<(), LibraryError> {
-        let changed = self.conn().execute(
-            &format!("UPDATE sources SET status = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
-            params![id, status.as_str()],
-        )?;
-        if changed == 0 {
-            return Err(LibraryError::NotFound {
-                entity: "source",
-                id: id.to_owned(),
-            });
-        }
-        Ok(())
+        self.write(|tx| {
+            let changed = tx.execute(
+                &format!("UPDATE sources SET status = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+                params![id, status.as_str()],
+            )?;
+            if changed == 0 {
+                return Err(LibraryError::NotFound {
+                    entity: "source",
+                    id: id.to_owned(),
+                });
+            }
+            Ok(())
+        })
     }
 
     /// Add an existing source to a project (no-op when it is already there).
     pub fn link_source(&self, project_id: &str, source_id: &str) -> Result<(), LibraryError> {
-        link(&self.conn(), project_id, source_id)
-    }
-
-    /// The file to serve for a source id, as stored by import (never a path from the caller).
-    pub fn source_media_path(&self, id: &str) -> Result<PathBuf, LibraryError> {
-        Ok(PathBuf::from(self.source(id)?.path))
+        self.write(|tx| link(tx, project_id, source_id))
     }
 
     /// The thumbnail file of a source, if it has one.
     pub fn source_thumbnail_path(&self, id: &str) -> Result<Option<PathBuf>, LibraryError> {
-        let name: Option<String> = self
-            .conn()
-            .query_row("SELECT thumbnail FROM sources WHERE id = ?1", [id], |r| {
+        let name: Option<String> = self.read(|conn| {
+            conn.query_row("SELECT thumbnail FROM sources WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
             .optional()?
             .ok_or_else(|| LibraryError::NotFound {
                 entity: "source",
                 id: id.to_owned(),
-            })?;
+            })
+        })?;
         Ok(name.map(|n| self.thumbnails_dir().join(n)))
     }
 }
+
+/// The file facts an upsert refreshes.
+const UPDATE_FACTS: &str = "content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
+    mtime_ns = excluded.mtime_ns, duration_s = excluded.duration_s, width = excluded.width,
+    height = excluded.height, rotation = excluded.rotation, fps_num = excluded.fps_num,
+    fps_den = excluded.fps_den, is_vfr = excluded.is_vfr, container = excluded.container,
+    video_codec = excluded.video_codec, audio_codec = excluded.audio_codec,
+    has_video = excluded.has_video, has_audio = excluded.has_audio,
+    audio_rate = excluded.audio_rate, audio_channels = excluded.audio_channels,
+    thumbnail = COALESCE(excluded.thumbnail, thumbnail), status = 'ok',
+    updated_at = excluded.updated_at";
 
 fn link(
     conn: &rusqlite::Connection,

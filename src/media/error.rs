@@ -1,30 +1,41 @@
-/// What went wrong with a media file, in words a creator understands; `detail` keeps the
-/// GStreamer text for the log.
+/// What went wrong with a media file, in words a creator understands. Where GStreamer gave
+/// technical detail it is kept in `detail` for the log and never shown as the message.
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     #[error("GStreamer could not start: {detail}")]
     Init { detail: String },
     #[error("{path}: file not found")]
     NotFound { path: String },
-    #[error("{path}: not a regular file")]
-    NotAFile { path: String },
-    #[error("{path}: cannot be read: {source}")]
-    Unreadable {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: not a regular file ({what})")]
+    NotAFile { path: String, what: &'static str },
+    #[error("{path}: cannot be read")]
+    Unreadable { path: String, detail: String },
     #[error("{path}: the file is empty (0 bytes)")]
     Empty { path: String },
-    #[error("{path}: not a video or audio file Edit Factory can read ({detail})")]
-    Unsupported { path: String, detail: String },
-    #[error("{path}: needs a decoder that is not installed ({detail})")]
-    MissingPlugin { path: String, detail: String },
-    #[error("{path}: the file is damaged or incomplete and cannot be decoded ({detail})")]
-    Corrupt { path: String, detail: String },
-    #[error("{path}: reading the file took too long ({what})")]
-    Timeout { path: String, what: &'static str },
-    #[error("{path}: could not make a thumbnail ({detail})")]
-    Thumbnail { path: String, detail: String },
+    #[error("{path}: not a video or audio file Edit Factory can read: {reason}")]
+    Unsupported {
+        path: String,
+        reason: String,
+        detail: String,
+    },
+    #[error("{path}: needs a decoder that is not installed ({what})")]
+    MissingPlugin { path: String, what: String },
+    #[error("{path}: the file is damaged or incomplete: {reason}")]
+    Corrupt {
+        path: String,
+        reason: String,
+        detail: String,
+    },
+    #[error("{path}: reading the file stopped making progress for {seconds} s ({detail})")]
+    Stalled {
+        path: String,
+        seconds: u64,
+        detail: String,
+    },
+    #[error("{path}: could not make a thumbnail: {reason}")]
+    Thumbnail { path: String, reason: String },
+    #[error("stopped: the job was cancelled")]
+    Cancelled,
     #[error("GStreamer pipeline could not be built: {detail}")]
     Pipeline { detail: String },
 }
@@ -45,8 +56,23 @@ impl MediaError {
             Self::NotFound { .. } | Self::NotAFile { .. } | Self::Unreadable { .. } => {
                 Some("check the path and the file's permissions")
             }
-            Self::Timeout { .. } => Some("the file may be on a slow or disconnected drive; copy it locally"),
-            Self::Thumbnail { .. } => None,
+            Self::Stalled { .. } => Some(
+                "the file may be on a disconnected drive or damaged; copy it to a local disk and try again",
+            ),
+            Self::Thumbnail { .. } | Self::Cancelled => None,
+        }
+    }
+
+    /// The technical detail behind the message, for the log.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Unreadable { detail, .. }
+            | Self::Unsupported { detail, .. }
+            | Self::Corrupt { detail, .. }
+            | Self::Stalled { detail, .. }
+            | Self::Pipeline { detail }
+            | Self::Init { detail } => Some(detail),
+            _ => None,
         }
     }
 }

@@ -1,16 +1,17 @@
-//! Media facts and pictures through GStreamer: probing, content fingerprints, thumbnails.
+//! Media facts and pictures through GStreamer: probing, content fingerprints, thumbnails, and the
+//! one decode chain ([`decode`]) every reader of footage uses.
 
 mod codecs;
+pub mod decode;
 mod error;
 pub mod fingerprint;
 mod pipeline;
 pub mod probe;
+mod scan;
 pub mod thumbnail;
 mod timing;
 
 use std::path::Path;
-
-use gstreamer::prelude::*;
 
 pub use error::MediaError;
 pub use probe::{probe, MediaInfo};
@@ -19,22 +20,7 @@ pub use probe::{probe, MediaInfo};
 pub fn init() -> Result<(), MediaError> {
     gstreamer::init().map_err(|source| MediaError::Init {
         detail: source.to_string(),
-    })?;
-    demote_alpha_decoders();
-    Ok(())
-}
-
-/// GStreamer 1.22 routes VP8/VP9 WebM flagged as "alpha" (browser MediaRecorder output often is)
-/// through an alpha decode bin that fails with "Cannot handle streams without an initial alpha
-/// buffer" when no alpha data follows. Camera and screen footage carries no alpha, so the plain
-/// decoders are preferred.
-fn demote_alpha_decoders() {
-    let registry = gstreamer::Registry::get();
-    for name in ["vp8alphadecodebin", "vp9alphadecodebin"] {
-        if let Some(feature) = registry.lookup_feature(name) {
-            feature.set_rank(gstreamer::Rank::NONE);
-        }
-    }
+    })
 }
 
 /// File extensions treated as media when a folder is imported (files given one by one are always
@@ -53,12 +39,13 @@ pub fn has_media_extension(path: &Path) -> bool {
 
 pub(crate) fn file_uri(path: &Path) -> Result<String, MediaError> {
     let absolute = std::path::absolute(path).map_err(|source| MediaError::Unreadable {
-        path: path.display().to_string(),
-        source,
+        path: crate::text::printable_path(path),
+        detail: source.to_string(),
     })?;
+    // Percent-encodes the name's bytes, so names that are not UTF-8 reach GStreamer intact.
     url::Url::from_file_path(&absolute)
         .map(|u| u.to_string())
         .map_err(|()| MediaError::NotFound {
-            path: path.display().to_string(),
+            path: crate::text::printable_path(path),
         })
 }

@@ -1,15 +1,24 @@
-//! Small helpers shared by the probing pipelines: a guard that always stops a pipeline, and bus
-//! error text.
+//! What every pipeline shares: a guard that always stops it, element creation, and the one way to
+//! wait on a running pipeline — bus messages in short slices, the job's cancel token checked
+//! between them, and a stall watchdog that fails a pipeline in which nothing has moved for a while
+//! (naming the element that went quiet) instead of a fixed total timeout, so a multi-gigabyte file
+//! on a slow disk finishes and a stuck one fails with a reason.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
 use super::MediaError;
+use crate::jobs::CancelToken;
+
+/// How long a bus wait sleeps before looking at the cancel token and the watchdog again.
+const SLICE: Duration = Duration::from_millis(20);
 
 /// Owns a pipeline and sets it to `Null` when dropped, so no pipeline is ever left running.
-pub(super) struct PipelineGuard(pub gst::Pipeline);
+pub(crate) struct PipelineGuard(pub gst::Pipeline);
 
 impl Drop for PipelineGuard {
     fn drop(&mut self) {
@@ -20,30 +29,7 @@ impl Drop for PipelineGuard {
     }
 }
 
-/// Link `pad` to a new `queue ! fakesink` in `pipeline`, so a stream nobody needs is consumed. The
-/// queue matters: demuxers feed every stream from one thread, so a sink waiting to preroll would
-/// otherwise starve the others.
-pub(super) fn drain_pad(pipeline: &gst::Pipeline, pad: &gst::Pad) -> Result<(), String> {
-    let queue = gst::ElementFactory::make("queue")
-        .build()
-        .map_err(|e| e.to_string())?;
-    let sink = gst::ElementFactory::make("fakesink")
-        .property("sync", false)
-        .build()
-        .map_err(|e| e.to_string())?;
-    pipeline
-        .add_many([&queue, &sink])
-        .and_then(|_| queue.link(&sink))
-        .map_err(|e| e.to_string())?;
-    sink.sync_state_with_parent().map_err(|e| e.to_string())?;
-    queue.sync_state_with_parent().map_err(|e| e.to_string())?;
-    let sink_pad = queue.static_pad("sink").ok_or("queue without a sink pad")?;
-    pad.link(&sink_pad)
-        .map(|_| ())
-        .map_err(|e| format!("{e:?}"))
-}
-
-pub(super) fn make(factory: &str) -> Result<gst::Element, MediaError> {
+pub(crate) fn make(factory: &str) -> Result<gst::Element, MediaError> {
     gst::ElementFactory::make(factory)
         .build()
         .map_err(|e| MediaError::Pipeline {
@@ -51,82 +37,287 @@ pub(super) fn make(factory: &str) -> Result<gst::Element, MediaError> {
         })
 }
 
-/// How a bus wait ended.
-pub(super) enum BusEnd {
-    /// The pipeline reached the wanted state (or `AsyncDone`).
-    Ready,
-    Eos,
-    Error(String),
-    /// A decoder or demuxer is missing.
-    MissingPlugin(String),
-    TimedOut,
+pub(crate) fn pipeline_error(e: impl std::fmt::Display) -> MediaError {
+    MediaError::Pipeline {
+        detail: e.to_string(),
+    }
 }
 
-/// Wait for the pipeline to finish an async state change (preroll), EOS or an error.
-pub(super) fn wait_preroll(pipeline: &gst::Pipeline, timeout: Duration) -> BusEnd {
-    wait(pipeline, timeout, true, || false)
+/// Link `pad` to a new `fakesink` in `pipeline`, so a stream nobody needs is consumed. It never
+/// waits for the clock and never blocks in PLAYING, so it cannot hold up the streams that matter.
+pub(crate) fn drain_pad(pipeline: &gst::Pipeline, pad: &gst::Pad) -> Result<(), String> {
+    let sink = gst::ElementFactory::make("fakesink")
+        .property("sync", false)
+        .property("async", false)
+        .build()
+        .map_err(|e| e.to_string())?;
+    pipeline.add(&sink).map_err(|e| e.to_string())?;
+    sink.sync_state_with_parent().map_err(|e| e.to_string())?;
+    let sink_pad = sink
+        .static_pad("sink")
+        .ok_or("fakesink without a sink pad")?;
+    pad.link(&sink_pad)
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
 }
 
-/// Wait for EOS or an error; `done` is polled between messages and ends the wait early.
-pub(super) fn wait_eos(
-    pipeline: &gst::Pipeline,
-    timeout: Duration,
-    done: impl FnMut() -> bool,
-) -> BusEnd {
-    wait(pipeline, timeout, false, done)
+/// Records when each element last pushed data, so a stall can be reported by name.
+#[derive(Clone, Default)]
+pub(crate) struct Activity(Arc<Mutex<ActivityState>>);
+
+#[derive(Default)]
+struct ActivityState {
+    last_any: Option<Instant>,
+    /// Element name → (first output, last output).
+    by_element: HashMap<String, (Instant, Instant)>,
+    /// Elements seen in the pipeline, in the order they were added.
+    elements: Vec<String>,
 }
 
-fn wait(
-    pipeline: &gst::Pipeline,
-    timeout: Duration,
-    stop_at_async_done: bool,
-    mut done: impl FnMut() -> bool,
-) -> BusEnd {
-    let Some(bus) = pipeline.bus() else {
-        return BusEnd::Error("pipeline has no bus".into());
-    };
-    let deadline = Instant::now() + timeout;
-    loop {
-        if done() {
-            return BusEnd::Ready;
+impl Activity {
+    /// Watch every element that is or will be in `pipeline` (decodebins add theirs later).
+    pub(crate) fn watch(pipeline: &gst::Pipeline) -> Self {
+        let activity = Self::default();
+        for element in pipeline.iterate_recurse().into_iter().flatten() {
+            activity.watch_element(&element);
         }
+        let watcher = activity.clone();
+        pipeline.connect_deep_element_added(move |_, _, element| watcher.watch_element(element));
+        activity
+    }
+
+    fn watch_element(&self, element: &gst::Element) {
+        let name = element.name().to_string();
+        // Sinks push nothing downstream; only elements that can stall the flow are named.
+        if !element.element_flags().contains(gst::ElementFlags::SINK) {
+            self.lock().elements.push(name.clone());
+        }
+        for pad in element.src_pads() {
+            self.watch_pad(&pad, &name);
+        }
+        let watcher = self.clone();
+        element.connect_pad_added(move |element, pad| {
+            if pad.direction() == gst::PadDirection::Src {
+                watcher.watch_pad(pad, &element.name());
+            }
+        });
+    }
+
+    fn watch_pad(&self, pad: &gst::Pad, element: &str) {
+        let watcher = self.clone();
+        let element = element.to_owned();
+        pad.add_probe(
+            gst::PadProbeType::BUFFER | gst::PadProbeType::BUFFER_LIST,
+            move |_, _| {
+                watcher.saw(&element);
+                gst::PadProbeReturn::Ok
+            },
+        );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ActivityState> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Something moved: data out of `element`.
+    pub(crate) fn saw(&self, element: &str) {
         let now = Instant::now();
-        if now >= deadline {
-            return BusEnd::TimedOut;
+        let mut state = self.lock();
+        state.last_any = Some(now);
+        state
+            .by_element
+            .entry(element.to_owned())
+            .and_modify(|(_, last)| *last = now)
+            .or_insert((now, now));
+    }
+
+    fn last_any(&self) -> Option<Instant> {
+        self.lock().last_any
+    }
+
+    /// In words: which element pushed data last, and which never did.
+    fn describe_stall(&self) -> String {
+        let state = self.lock();
+        let last = state
+            .by_element
+            .iter()
+            .max_by_key(|(_, (_, last))| *last)
+            .map(|(name, _)| name.clone());
+        let silent: Vec<&str> = state
+            .elements
+            .iter()
+            .filter(|e| !state.by_element.contains_key(*e))
+            .map(String::as_str)
+            .collect();
+        match (last, silent.is_empty()) {
+            (Some(last), true) => format!("the last data came out of {last}"),
+            (Some(last), false) => format!(
+                "the last data came out of {last}; no data ever came out of {}",
+                silent.join(", ")
+            ),
+            (None, _) => "no element produced any data".to_owned(),
         }
-        let wait_for = (deadline - now).min(Duration::from_millis(50));
-        let Some(msg) = bus.timed_pop(gst::ClockTime::from_nseconds(wait_for.as_nanos() as u64))
-        else {
-            continue;
+    }
+}
+
+/// What a bus wait saw.
+pub(crate) enum BusEvent {
+    /// A state change finished (preroll).
+    AsyncDone,
+    Eos,
+}
+
+/// Waits on a running pipeline with cancellation and a stall watchdog.
+pub(crate) struct Watch {
+    bus: gst::Bus,
+    cancel: CancelToken,
+    activity: Activity,
+    stall_after: Duration,
+    started: Instant,
+    path: String,
+}
+
+impl Watch {
+    pub(crate) fn new(
+        pipeline: &gst::Pipeline,
+        activity: Activity,
+        cancel: &CancelToken,
+        stall_after: Duration,
+        path: &str,
+    ) -> Result<Self, MediaError> {
+        let bus = pipeline
+            .bus()
+            .ok_or_else(|| pipeline_error("pipeline has no bus"))?;
+        Ok(Self {
+            bus,
+            cancel: cancel.clone(),
+            activity,
+            stall_after,
+            started: Instant::now(),
+            path: path.to_owned(),
+        })
+    }
+
+    /// Wait up to `slice` for the next event that matters. `Ok(None)`: nothing yet. Errors,
+    /// missing decoders, a cancel and a stall end the wait with an error.
+    pub(crate) fn poll(&self, slice: Duration) -> Result<Option<BusEvent>, MediaError> {
+        if self.cancel.is_cancelled() {
+            return Err(MediaError::Cancelled);
+        }
+        let quiet_since = self
+            .activity
+            .last_any()
+            .unwrap_or(self.started)
+            .max(self.started);
+        if quiet_since.elapsed() >= self.stall_after {
+            let detail = self.activity.describe_stall();
+            tracing::warn!(path = %self.path, "pipeline stalled: {detail}");
+            return Err(MediaError::Stalled {
+                path: self.path.clone(),
+                seconds: self.stall_after.as_secs(),
+                detail,
+            });
+        }
+        let timeout = gst::ClockTime::from_nseconds(slice.min(SLICE).as_nanos() as u64);
+        let Some(msg) = self.bus.timed_pop(timeout) else {
+            return Ok(None);
         };
         use gst::MessageView;
         match msg.view() {
-            MessageView::AsyncDone(_) if stop_at_async_done => return BusEnd::Ready,
-            MessageView::Eos(_) => return BusEnd::Eos,
+            MessageView::AsyncDone(_) => Ok(Some(BusEvent::AsyncDone)),
+            MessageView::Eos(_) => Ok(Some(BusEvent::Eos)),
             MessageView::Error(err) => {
-                let text = format!(
-                    "{}{}",
+                let source = err.src().map(|s| s.name().to_string()).unwrap_or_default();
+                let detail = format!(
+                    "{source}: {}{}",
                     err.error(),
                     err.debug().map(|d| format!(" [{d}]")).unwrap_or_default()
                 );
-                return BusEnd::Error(text);
+                tracing::debug!(path = %self.path, "pipeline error: {detail}");
+                Err(classify_error(&self.path, &err.error(), detail))
+            }
+            MessageView::Warning(w) => {
+                tracing::debug!(path = %self.path, "pipeline warning: {}", w.error());
+                Ok(None)
             }
             MessageView::Element(_) => {
                 if let Ok(missing) = gstreamer_pbutils::MissingPluginMessage::parse(&msg) {
                     if blocks_playback(&missing.installer_detail()) {
-                        return BusEnd::MissingPlugin(missing.description().to_string());
+                        return Err(MediaError::MissingPlugin {
+                            path: self.path.clone(),
+                            what: missing.description().to_string(),
+                        });
                     }
                 }
+                Ok(None)
             }
-            _ => {}
+            _ => Ok(None),
         }
+    }
+
+    /// Wait until `event` (or an error, a cancel, a stall).
+    pub(crate) fn wait_for(&self, event: fn(&BusEvent) -> bool) -> Result<BusEvent, MediaError> {
+        loop {
+            if let Some(seen) = self.poll(SLICE)? {
+                if event(&seen) {
+                    return Ok(seen);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn activity(&self) -> &Activity {
+        &self.activity
+    }
+
+    /// Reset the watchdog (e.g. after a seek, which may legitimately pause the data).
+    pub(crate) fn restart_clock(&mut self) {
+        self.started = Instant::now();
+    }
+}
+
+/// A bus error in a creator's words: stream and decode errors mean a damaged file.
+fn classify_error(path: &str, error: &gst::glib::Error, detail: String) -> MediaError {
+    use gst::{CoreError, ResourceError, StreamError};
+    if let Some(e) = error.kind::<StreamError>() {
+        return match e {
+            StreamError::CodecNotFound | StreamError::WrongType | StreamError::TypeNotFound => {
+                MediaError::Unsupported {
+                    path: path.to_owned(),
+                    reason: "its format is not one Edit Factory can read".into(),
+                    detail,
+                }
+            }
+            _ => MediaError::Corrupt {
+                path: path.to_owned(),
+                reason: "its data is damaged or incomplete".into(),
+                detail,
+            },
+        };
+    }
+    if error.kind::<ResourceError>().is_some() {
+        return MediaError::Unreadable {
+            path: path.to_owned(),
+            detail,
+        };
+    }
+    if matches!(error.kind::<CoreError>(), Some(CoreError::MissingPlugin)) {
+        return MediaError::MissingPlugin {
+            path: path.to_owned(),
+            what: detail,
+        };
+    }
+    MediaError::Corrupt {
+        path: path.to_owned(),
+        reason: "it could not be decoded".into(),
+        detail,
     }
 }
 
 /// Whether a missing plugin (GStreamer installer detail, e.g.
 /// `gstreamer|1.0|app|desc|decoder-video/x-h265`) matters: missing decoders for metadata tracks
 /// (iPhone `mebx`, timecode, GPS) do not stop the audio and video from playing.
-pub(super) fn blocks_playback(installer_detail: &str) -> bool {
+pub(crate) fn blocks_playback(installer_detail: &str) -> bool {
     match installer_detail.split_once("|decoder-") {
         Some((_, caps)) => caps.starts_with("video/") || caps.starts_with("audio/"),
         None => true,

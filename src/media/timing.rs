@@ -1,150 +1,15 @@
-//! Frame timing from a demux-only pass (nothing is decoded): variable frame rate detection, and
-//! the real duration of files whose header has none (e.g. MediaRecorder WebM).
-
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use gstreamer as gst;
-use gstreamer::prelude::*;
-
-use super::pipeline::{drain_pad, make, wait_eos, BusEnd, PipelineGuard};
-use super::MediaError;
+//! Frame timing from packet timestamps (nothing decoded): variable frame rate detection and the
+//! average rate of files whose header has none.
 
 /// Video packets looked at to decide whether the frame rate is variable.
-const VFR_SAMPLE_FRAMES: usize = 240;
+pub(super) const VFR_SAMPLE_FRAMES: usize = 240;
 /// A frame interval further than this from the median counts as irregular.
 const IRREGULAR_INTERVAL: f64 = 0.10;
 /// Share of irregular intervals above which a stream is called variable frame rate (a CFR file with
 /// a dropped frame or two stays CFR).
 const VFR_SHARE: f64 = 0.05;
-const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
 
-#[derive(Default)]
-struct Stats {
-    video_pts: Vec<u64>,
-    end_ns: u64,
-}
-
-pub(super) struct Timing {
-    pub is_vfr: bool,
-    /// Frame rate measured from the sampled frames (the average when variable), as a fraction.
-    pub average_rate: Option<(i32, i32)>,
-    /// Largest timestamp + duration seen.
-    pub end_s: Option<f64>,
-    /// Whether the whole file was read (so `end_s` is its real duration).
-    pub reached_end: bool,
-    /// Video packets seen (up to the sample size).
-    pub video_frames: usize,
-}
-
-/// Scan packet timestamps. `to_end` reads the whole file (for files without a duration);
-/// otherwise the scan stops once enough video packets were seen.
-pub(super) fn scan(path: &Path, to_end: bool) -> Result<Timing, MediaError> {
-    let pipeline = gst::Pipeline::new();
-    let guard = PipelineGuard(pipeline.clone());
-    let src = make("filesrc")?;
-    src.set_property("location", path.to_string_lossy().as_ref());
-    let parse = make("parsebin")?;
-    pipeline
-        .add_many([&src, &parse])
-        .and_then(|_| src.link(&parse))
-        .map_err(|e| MediaError::Pipeline {
-            detail: e.to_string(),
-        })?;
-
-    let stats = Arc::new(Mutex::new(Stats::default()));
-    let pipeline_weak = pipeline.downgrade();
-    let stats_for_pads = stats.clone();
-    parse.connect_pad_added(move |_, pad| {
-        let Some(pipeline) = pipeline_weak.upgrade() else {
-            return;
-        };
-        let media_type = pad
-            .current_caps()
-            .unwrap_or_else(|| pad.query_caps(None))
-            .structure(0)
-            .map(|s| s.name().split('/').next().unwrap_or("").to_owned())
-            .unwrap_or_default();
-        let is_video = media_type == "video";
-        // Metadata tracks (timecode, iPhone `mebx`) may run past the picture and sound.
-        let counts_for_duration = is_video || media_type == "audio";
-        if let Err(e) = drain_pad(&pipeline, pad) {
-            tracing::warn!("frame timing scan: {e}");
-            return;
-        }
-        let stats = stats_for_pads.clone();
-        pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
-            if let Some(buffer) = info.buffer() {
-                if let Some(pts) = buffer.pts() {
-                    let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
-                    if counts_for_duration {
-                        let end = pts.nseconds() + buffer.duration().map_or(0, |d| d.nseconds());
-                        s.end_ns = s.end_ns.max(end);
-                    }
-                    if is_video && s.video_pts.len() < VFR_SAMPLE_FRAMES {
-                        s.video_pts.push(pts.nseconds());
-                    }
-                }
-            }
-            gst::PadProbeReturn::Ok
-        });
-    });
-
-    pipeline
-        .set_state(gst::State::Playing)
-        .map_err(|e| MediaError::Pipeline {
-            detail: e.to_string(),
-        })?;
-    let path_text = || path.display().to_string();
-    let enough = || {
-        !to_end
-            && stats
-                .lock()
-                .map(|s| s.video_pts.len() >= VFR_SAMPLE_FRAMES)
-                .unwrap_or(true)
-    };
-    let reached_end = match wait_eos(&pipeline, SCAN_TIMEOUT, enough) {
-        BusEnd::Eos => true,
-        BusEnd::Ready => false,
-        BusEnd::TimedOut if !to_end => false,
-        BusEnd::TimedOut => {
-            return Err(MediaError::Timeout {
-                path: path_text(),
-                what: "scanning frame timestamps",
-            })
-        }
-        BusEnd::MissingPlugin(detail) => {
-            return Err(MediaError::MissingPlugin {
-                path: path_text(),
-                detail,
-            })
-        }
-        BusEnd::Error(detail) => {
-            return Err(MediaError::Corrupt {
-                path: path_text(),
-                detail,
-            })
-        }
-    };
-    drop(guard);
-    let stats = stats.lock().unwrap_or_else(|p| p.into_inner());
-    tracing::debug!(
-        end_ns = stats.end_ns,
-        frames = stats.video_pts.len(),
-        to_end,
-        "timing scanned"
-    );
-    Ok(Timing {
-        is_vfr: is_variable(&stats.video_pts),
-        average_rate: average_rate(&stats.video_pts),
-        end_s: (stats.end_ns > 0).then(|| stats.end_ns as f64 / 1e9),
-        reached_end,
-        video_frames: stats.video_pts.len(),
-    })
-}
-
-fn is_variable(pts: &[u64]) -> bool {
+pub(super) fn is_variable(pts: &[u64]) -> bool {
     let mut sorted = pts.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
@@ -179,7 +44,7 @@ const NOMINAL_RATES: &[(i32, i32)] = &[
     (120, 1),
 ];
 
-fn average_rate(pts: &[u64]) -> Option<(i32, i32)> {
+pub(super) fn average_rate(pts: &[u64]) -> Option<(i32, i32)> {
     let mut sorted = pts.to_vec();
     sorted.sort_unstable();
     sorted.dedup();

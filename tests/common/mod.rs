@@ -2,7 +2,12 @@
 //! manifest.
 #![allow(dead_code)]
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+
+use edit_factory::import::{import_paths, ImportReport};
+use edit_factory::jobs::CancelToken;
+use edit_factory::library::Library;
 
 /// `../shared/media` next to the repository, or `EDIT_FACTORY_TEST_MEDIA`.
 pub fn media_dir() -> PathBuf {
@@ -41,6 +46,25 @@ impl ManifestRow {
         let dims = video.split_whitespace().nth(1)?;
         let (w, h) = dims.split_once('x')?;
         Some((w.parse().ok()?, h.parse().ok()?))
+    }
+    /// ffprobe's codec name of the first stream of a type ("V" or "A").
+    pub fn codec(&self, kind: &str) -> Option<&str> {
+        let stream = self
+            .streams
+            .split('|')
+            .find(|s| s.trim().starts_with(&format!("{kind}:")))?;
+        stream.trim()[kind.len() + 1..].split_whitespace().next()
+    }
+    /// The audio sample rate from "A:aac 48000Hz 2ch".
+    pub fn audio_rate(&self) -> Option<u32> {
+        let audio = self
+            .streams
+            .split('|')
+            .find(|s| s.trim().starts_with("A:"))?;
+        audio
+            .split_whitespace()
+            .find_map(|t| t.strip_suffix("Hz"))
+            .and_then(|r| r.parse().ok())
     }
     /// ffprobe's display-matrix rotation ("rot=-90"), as degrees clockwise (90).
     pub fn rotation_cw(&self) -> u32 {
@@ -85,4 +109,23 @@ pub fn ffprobe(args: &[&str], file: &std::path::Path) -> serde_json::Value {
         .expect("ffprobe (Debian ffmpeg) is installed by make");
     assert!(out.status.success(), "ffprobe failed on {}", file.display());
     serde_json::from_slice(&out.stdout).expect("ffprobe JSON")
+}
+
+/// Import `paths` into a project in this thread (no job), as the import job does.
+pub fn import(library: &Library, project_id: &str, paths: &[PathBuf]) -> ImportReport {
+    import_paths(
+        library,
+        project_id,
+        paths,
+        &CancelToken::new(),
+        |_, _, _| ControlFlow::Continue(()),
+    )
+    .expect("import")
+}
+
+/// A temporary library directory and the library open in it.
+pub fn temp_library() -> (tempfile::TempDir, std::sync::Arc<Library>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let library = std::sync::Arc::new(Library::open(dir.path()).expect("open library"));
+    (dir, library)
 }

@@ -42,6 +42,24 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
+/** Start an import into the open project through the same command the file dialog and
+ * drag-and-drop use (the OS dialog itself cannot be driven); returns the job id. */
+async function startImport(paths) {
+  return browser.executeAsync((paths, done) => {
+    const projectId = document.querySelector(".project-list li.selected")?.dataset.projectId;
+    window.__TAURI_INTERNALS__
+      .invoke("import_start", { projectId, paths })
+      .then((job) => done(job.id), (e) => done(`error: ${JSON.stringify(e)}`));
+  }, paths);
+}
+
+async function waitForText(selector, pattern, timeout, what) {
+  await browser.waitUntil(
+    async () => pattern.test((await browser.execute((s) => document.querySelector(s)?.textContent ?? "", selector)) ?? ""),
+    { timeout, timeoutMsg: what },
+  );
+}
+
 async function screenshot(name) {
   mkdirSync(artifacts, { recursive: true });
   const file = path.join(artifacts, `${name}.png`);
@@ -97,14 +115,9 @@ test("create a project, import footage, see thumbnails, play a source", async ()
     path.join(media, "video/libopenshot_run_h264_noaudio.mp4"),
     path.join(media, "broken/moviepy_result_empty_0B.webm"),
   ];
-  // The same function the file dialog and drag-and-drop call.
-  const summary = await browser.executeAsync((paths, done) => {
-    window.editFactory
-      .importPaths(paths)
-      .then((report) => done({ imported: report.imported.length, failed: report.failed.length }))
-      .catch((e) => done({ failure: String(e) }));
-  }, files);
-  assert.deepEqual(summary, { imported: 2, failed: 1 });
+  const jobId = await startImport(files);
+  assert.match(jobId, /^[0-9a-f-]{36}$/);
+  await waitForText('[data-testid="import-status"]', /Imported 2 files, 1 failed/, 30_000, "the import's outcome is shown");
 
   await browser.waitUntil(
     async () =>
@@ -201,9 +214,7 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   });
 
   const first = footageFolder(30);
-  const jobId = await browser.executeAsync((paths, done) => {
-    window.editFactory.startImport(paths).then(done, (e) => done(`error: ${e}`));
-  }, [first]);
+  const jobId = await startImport([first]);
   assert.match(jobId, /^[0-9a-f-]{36}$/);
   const seen = new Set();
   let midShot = false;
@@ -232,9 +243,7 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   });
 
   const second = footageFolder(40);
-  const cancelId = await browser.executeAsync((paths, done) => {
-    window.editFactory.startImport(paths).then(done, (e) => done(`error: ${e}`));
-  }, [second]);
+  const cancelId = await startImport([second]);
   await browser.waitUntil(async () => ((await jobState(cancelId))?.progress ?? 0) > 0, {
     timeout: 30_000,
     timeoutMsg: "the second import never started",
@@ -256,4 +265,49 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   await screenshot("job-cancelled");
   rmSync(first, { recursive: true, force: true });
   rmSync(second, { recursive: true, force: true });
+});
+
+test("the window answers while another process holds the library's write lock", async () => {
+  const title = await (await browser.$('[data-testid="project-title"]')).getText();
+  assert.equal(title, "Jobs demo");
+  // A CLI (here a plain SQLite client) takes the write lock and keeps it for 6 s.
+  const holder = spawn(
+    "python3",
+    [
+      "-c",
+      "import sqlite3, sys, time\n" +
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n" +
+        "c.execute('BEGIN IMMEDIATE')\n" +
+        "c.execute(\"UPDATE profiles SET description = 'busy'\")\n" +
+        "print('locked', flush=True)\n" +
+        "time.sleep(6)\n" +
+        "c.execute('COMMIT')\n",
+      path.join(library, "library.sqlite"),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const released = new Promise((resolve) => holder.on("exit", resolve));
+  await new Promise((resolve, reject) => {
+    holder.stdout.on("data", (d) => String(d).includes("locked") && resolve());
+    holder.on("exit", (code) => reject(new Error(`the lock holder exited early (${code})`)));
+  });
+  const timings = await browser.executeAsync((done) => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const projectId = document.querySelector(".project-list li.selected")?.dataset.projectId;
+    // A write from the window now waits for the lock (off the main thread)...
+    const write = invoke("verify_start", { projectId });
+    const started = performance.now();
+    // ...while reads and the page itself carry on.
+    Promise.all([invoke("projects_list", { profileId: document.querySelector("#profile-select").value }), invoke("jobs_list", {})])
+      .then(([projects]) => {
+        const read = performance.now() - started;
+        write.then(() => done({ read, write: performance.now() - started, projects: projects.length }), (e) => done({ error: String(e) }));
+      })
+      .catch((e) => done({ error: String(e) }));
+  });
+  assert.ok(!timings.error, timings.error);
+  assert.equal(timings.projects, 1);
+  assert.ok(timings.read < 1000, `a read answered in ${timings.read} ms while the lock was held`);
+  assert.ok(timings.write > 2000, `the write waited for the other process (${timings.write} ms)`);
+  await released;
 });

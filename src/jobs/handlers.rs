@@ -1,38 +1,17 @@
-//! The job kinds of this version: importing footage and verifying sources.
+//! The handlers of this version's job kinds: importing footage and verifying sources.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
-
-use super::{JobContext, JobFailure, JobHandler, NewJob, Registry};
+use super::kind::{JobKind, JobOutcome, JobSpec};
+use super::{JobContext, JobFailure, JobHandler, Registry};
 use crate::import::{import_paths, ImportError};
 use crate::library::sources::SourceStatus;
 use crate::library::LibraryError;
 use crate::verify::{verify_source, VerifyReport};
 
-pub const IMPORT: &str = "import";
-pub const VERIFY_SOURCES: &str = "verify_sources";
-
 /// Every kind this build can run.
 pub fn registry() -> Registry {
     Registry::default().with(ImportJob).with(VerifySourcesJob)
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ImportPayload {
-    pub paths: Vec<PathBuf>,
-}
-
-pub fn import_job(project_id: &str, paths: &[PathBuf]) -> NewJob {
-    let payload = ImportPayload {
-        paths: paths.to_vec(),
-    };
-    NewJob::new(IMPORT, Some(project_id), serde_json::json!(payload))
-}
-
-pub fn verify_job(project_id: &str) -> NewJob {
-    NewJob::new(VERIFY_SOURCES, Some(project_id), serde_json::json!({}))
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {
@@ -43,13 +22,10 @@ fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {
 }
 
 fn library_failure(e: LibraryError) -> JobFailure {
-    match &e {
-        LibraryError::Database(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::DatabaseBusy =>
-        {
-            JobFailure::retryable(e.to_string())
-        }
-        _ => JobFailure::permanent(e.to_string()),
+    if e.is_busy() {
+        JobFailure::retryable(e.to_string())
+    } else {
+        JobFailure::permanent(e.to_string())
     }
 }
 
@@ -57,36 +33,39 @@ fn library_failure(e: LibraryError) -> JobFailure {
 pub struct ImportJob;
 
 impl JobHandler for ImportJob {
-    fn kind(&self) -> &'static str {
-        IMPORT
+    fn kind(&self) -> JobKind {
+        JobKind::Import
     }
 
     fn locks_project(&self) -> bool {
         true
     }
 
-    fn run(&self, ctx: &JobContext<'_>) -> Result<serde_json::Value, JobFailure> {
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
         let project_id = project_of(ctx)?;
-        let payload: ImportPayload = serde_json::from_value(ctx.job.payload.clone())
-            .map_err(|e| JobFailure::permanent(format!("bad import payload: {e}")))?;
+        let JobSpec::Import { paths } = &ctx.job.spec else {
+            return Err(JobFailure::permanent("not an import job"));
+        };
         ctx.report(0.0, "listing files");
         let report = import_paths(
             ctx.library,
             &project_id,
-            &payload.paths,
+            paths,
+            ctx.cancel,
             |index, total, path| {
-                if ctx.cancel.is_cancelled() {
-                    return ControlFlow::Break(());
-                }
                 let name = path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
+                    || crate::text::printable_path(path),
+                    |n| crate::text::printable(&n.to_string_lossy()),
                 );
                 ctx.report(
                     index as f64 / total.max(1) as f64,
                     &format!("importing {name} ({}/{total})", index + 1),
                 );
-                ControlFlow::Continue(())
+                if ctx.cancel.is_cancelled() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             },
         )
         .map_err(|e| match e {
@@ -97,7 +76,7 @@ impl JobHandler for ImportJob {
             return Err(JobFailure::Cancelled);
         }
         ctx.report(1.0, "imported");
-        serde_json::to_value(&report).map_err(|e| JobFailure::permanent(e.to_string()))
+        Ok(JobOutcome::Import(report))
     }
 }
 
@@ -105,15 +84,20 @@ impl JobHandler for ImportJob {
 pub struct VerifySourcesJob;
 
 impl JobHandler for VerifySourcesJob {
-    fn kind(&self) -> &'static str {
-        VERIFY_SOURCES
+    fn kind(&self) -> JobKind {
+        JobKind::VerifySources
     }
 
     fn locks_project(&self) -> bool {
         true
     }
 
-    fn run(&self, ctx: &JobContext<'_>) -> Result<serde_json::Value, JobFailure> {
+    /// Reading a megabyte per file is disk work, not CPU work.
+    fn cpu_slots(&self) -> usize {
+        0
+    }
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
         let project_id = project_of(ctx)?;
         let sources = ctx
             .library
@@ -125,7 +109,7 @@ impl JobHandler for VerifySourcesJob {
             ctx.check_cancelled()?;
             ctx.report(
                 index as f64 / total.max(1) as f64,
-                &format!("checking {}", source.file_name),
+                &format!("checking {}", crate::text::printable(&source.file_name)),
             );
             match verify_source(ctx.library, source).map_err(library_failure)? {
                 SourceStatus::Ok => report.ok += 1,
@@ -135,6 +119,6 @@ impl JobHandler for VerifySourcesJob {
             report.checked += 1;
         }
         ctx.report(1.0, "checked");
-        serde_json::to_value(&report).map_err(|e| JobFailure::permanent(e.to_string()))
+        Ok(JobOutcome::VerifySources(report))
     }
 }

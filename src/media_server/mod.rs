@@ -2,13 +2,16 @@
 //!
 //! WebKitGTK cannot play video from `asset://` (SPEC §8), so the app serves its library here:
 //! bound to 127.0.0.1 only, a random per-session secret in every URL, items addressed by library
-//! id (never by path), with HTTP Range support for seeking.
+//! id (never by path), with HTTP Range support for seeking. A file is served only while it is still
+//! the one imported (409 otherwise), with the media type its probe found and headers that keep a
+//! browser from ever treating it as a page.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use axum::body::Body;
+mod serve;
+
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,8 +19,6 @@ use axum::routing::get;
 use axum::Router;
 use rand::RngCore;
 use tokio::sync::oneshot;
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 
 use crate::library::{parse_id, Library, LibraryError};
 
@@ -178,42 +179,75 @@ async fn serve_source(
         return StatusCode::NOT_FOUND.into_response();
     };
     let library = state.library.clone();
-    let lookup = tokio::task::spawn_blocking(move || match kind {
-        MediaKind::Media => library.source_media_path(&id).map(Some),
-        MediaKind::Thumbnail => library.source_thumbnail_path(&id),
-    })
-    .await;
-    let file = match lookup {
-        Ok(Ok(Some(path))) => path,
-        Ok(Ok(None)) | Ok(Err(LibraryError::NotFound { .. })) => {
-            return StatusCode::NOT_FOUND.into_response()
-        }
-        Ok(Err(e)) => {
-            tracing::error!("media server lookup failed: {e}");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let opened = tokio::task::spawn_blocking(move || open(&library, &id, kind)).await;
+    let (file, len, content_type, cache) = match opened {
+        Ok(Ok(found)) => found,
+        Ok(Err((status, reason))) => return (status, reason).into_response(),
         Err(e) => {
             tracing::error!("media server lookup task failed: {e}");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    match ServeFile::new(&file).oneshot(request).await {
-        Ok(response) => {
-            let mut response = response.map(Body::new);
-            let headers = response.headers_mut();
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-cache"),
-            );
-            response
-        }
+    let mut response = serve::respond(file, len, content_type, request.headers()).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Were a file ever opened as a page, it could run nothing and reach nothing.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+type Opened = (std::fs::File, u64, &'static str, &'static str);
+
+/// An HTTP status and the reason given with it.
+type Refused = (StatusCode, &'static str);
+
+const NOT_FOUND: Refused = (StatusCode::NOT_FOUND, "");
+const FAILED: Refused = (StatusCode::INTERNAL_SERVER_ERROR, "");
+
+/// Find and open what `id` names.
+fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused> {
+    let source = match library.source(id) {
+        Ok(source) => source,
+        Err(LibraryError::NotFound { .. }) => return Err(NOT_FOUND),
         Err(e) => {
-            tracing::error!(path = %file.display(), "media server could not read a file: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            tracing::error!("media server lookup failed: {e}");
+            return Err(FAILED);
+        }
+    };
+    match kind {
+        MediaKind::Media => match serve::open_checked(&source) {
+            Ok(file) => Ok((
+                file,
+                source.size_bytes,
+                serve::media_type(&source),
+                "private, no-cache",
+            )),
+            Err(serve::Refusal::Missing) => Err(NOT_FOUND),
+            Err(serve::Refusal::Changed(reason)) => {
+                tracing::warn!(source = %source.id, "not serving: {reason}");
+                Err((StatusCode::CONFLICT, reason))
+            }
+        },
+        MediaKind::Thumbnail => {
+            let path = match library.source_thumbnail_path(id) {
+                Ok(Some(path)) => path,
+                Ok(None) => return Err(NOT_FOUND),
+                Err(e) => {
+                    tracing::error!("media server lookup failed: {e}");
+                    return Err(FAILED);
+                }
+            };
+            let file = serve::open_no_follow(&path).map_err(|_| NOT_FOUND)?;
+            let len = file.metadata().map_err(|_| NOT_FOUND)?.len();
+            // A thumbnail's name is its source's id and it is rewritten only on re-import.
+            Ok((file, len, "image/jpeg", "private, max-age=60"))
         }
     }
 }

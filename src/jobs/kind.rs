@@ -1,0 +1,110 @@
+//! The kinds of job this version runs, each with its typed payload and result. The `jobs` table
+//! stores the kind as text and the payload and result as JSON of these types; the window gets the
+//! same types (generated TypeScript), never an untyped value.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::import::ImportReport;
+use crate::verify::VerifyReport;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Import files and folders into a project.
+    Import,
+    /// Re-check a project's source files for moves and changes.
+    VerifySources,
+    /// A job written by a newer version of Edit Factory; this one cannot run it.
+    Unknown,
+}
+
+impl JobKind {
+    /// Every kind this version can run.
+    pub const ALL: &'static [JobKind] = &[JobKind::Import, JobKind::VerifySources];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Import => "import",
+            Self::VerifySources => "verify_sources",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "import" => Self::Import,
+            "verify_sources" => Self::VerifySources,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Import => "Import",
+            Self::VerifySources => "Verify sources",
+            Self::Unknown => "Unknown job",
+        }
+    }
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a job is asked to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobSpec {
+    Import {
+        /// Absolute paths of files and folders, as the user chose them.
+        #[ts(type = "Array<string>")]
+        paths: Vec<PathBuf>,
+    },
+    VerifySources {},
+    /// Written by a newer version; kept as it is.
+    #[serde(other)]
+    Unknown,
+}
+
+impl JobSpec {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Self::Import { .. } => JobKind::Import,
+            Self::VerifySources {} => JobKind::VerifySources,
+            Self::Unknown => JobKind::Unknown,
+        }
+    }
+}
+
+/// What a job produced.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobOutcome {
+    Import(ImportReport),
+    VerifySources(VerifyReport),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{JobKind, JobSpec};
+
+    #[test]
+    fn kinds_round_trip_and_unknown_ones_are_kept_apart() {
+        for kind in JobKind::ALL {
+            assert_eq!(JobKind::parse(kind.as_str()), *kind);
+        }
+        let spec: JobSpec = serde_json::from_str(r#"{"kind":"render_hologram","x":1}"#).unwrap();
+        assert_eq!(spec, JobSpec::Unknown);
+        let spec: JobSpec = serde_json::from_str(r#"{"kind":"import","paths":["/a"]}"#).unwrap();
+        assert_eq!(spec.kind(), JobKind::Import);
+    }
+}

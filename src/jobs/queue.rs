@@ -1,0 +1,147 @@
+//! The in-process face of the job system: what the app's commands and the CLI call. It writes
+//! through the job store like anything else, and also wakes this process's idle workers at once
+//! and trips the cancel token of a job running here, instead of leaving both to a poll.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::cancel::CancelToken;
+use super::{Job, JobError, JobSummary, NewJob};
+use crate::library::{Library, LibraryError};
+
+#[derive(Default)]
+struct Shared {
+    /// Bumped whenever there may be new work (an enqueue, a retry, a job ending).
+    generation: Mutex<u64>,
+    wake: Condvar,
+    /// Jobs running in this process: id → (lease owner, cancel token).
+    running: Mutex<HashMap<String, (String, CancelToken)>>,
+}
+
+#[derive(Clone)]
+pub struct JobQueue {
+    library: Arc<Library>,
+    shared: Arc<Shared>,
+}
+
+impl JobQueue {
+    pub fn new(library: Arc<Library>) -> Self {
+        Self {
+            library,
+            shared: Arc::default(),
+        }
+    }
+
+    pub fn library(&self) -> &Arc<Library> {
+        &self.library
+    }
+
+    pub fn enqueue(&self, new: &NewJob) -> Result<Job, JobError> {
+        let job = self.library.jobs().enqueue(new)?;
+        self.wake();
+        Ok(job)
+    }
+
+    /// Cancel a job: a queued one at once; a running one is flagged in the library (for whichever
+    /// process runs it) and, when it runs here, its token is tripped now.
+    pub fn cancel(&self, id: &str) -> Result<Job, JobError> {
+        let job = self.library.jobs().request_cancel(id)?;
+        if let Some((_, token)) = self.running().get(id) {
+            token.cancel();
+        }
+        Ok(job)
+    }
+
+    pub fn retry(&self, id: &str) -> Result<Job, JobError> {
+        let job = self.library.jobs().retry(id)?;
+        self.wake();
+        Ok(job)
+    }
+
+    pub fn list(&self, limit: u32) -> Result<Vec<JobSummary>, JobError> {
+        self.library.jobs().list(limit)
+    }
+
+    /// Delete a project: cancel its queued and running jobs first and wait up to `wait` for them
+    /// to stop (they may run in another process), so no job is left writing into a project that is
+    /// gone.
+    pub fn delete_project(&self, project_id: &str, wait: Duration) -> Result<(), JobError> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let active = self.library.jobs().active_for_project(project_id)?;
+            if active.is_empty() {
+                break;
+            }
+            for job in active.iter().filter(|j| !j.cancel_requested) {
+                match self.cancel(&job.id) {
+                    // It ended between the list and the cancel.
+                    Ok(_) | Err(JobError::IllegalTransition { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(JobError::JobsStillRunning {
+                    waited_s: wait.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        match self.library.delete_project(project_id) {
+            // A job was queued in the meantime: go round again.
+            Err(LibraryError::ProjectHasJobs { .. }) if Instant::now() < deadline => {
+                self.delete_project(project_id, deadline - Instant::now())
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Tell idle workers there may be work.
+    pub(super) fn wake(&self) {
+        let mut generation = self
+            .shared
+            .generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *generation += 1;
+        self.shared.wake.notify_all();
+    }
+
+    pub(super) fn generation(&self) -> u64 {
+        *self
+            .shared
+            .generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sleep until woken after `seen`, or `timeout` (work queued by another process is found then).
+    pub(super) fn wait_for_work(&self, seen: u64, timeout: Duration) {
+        let generation = self
+            .shared
+            .generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let _unused = self
+            .shared
+            .wake
+            .wait_timeout_while(generation, timeout, |g| *g == seen)
+            .unwrap_or_else(|p| p.into_inner());
+    }
+
+    pub(super) fn running(&self) -> MutexGuard<'_, HashMap<String, (String, CancelToken)>> {
+        self.shared
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The jobs `owner` runs here, with their tokens.
+    pub(super) fn held_by(&self, owner: &str) -> Vec<(String, CancelToken)> {
+        self.running()
+            .iter()
+            .filter(|(_, (o, _))| o == owner)
+            .map(|(id, (_, token))| (id.clone(), token.clone()))
+            .collect()
+    }
+}

@@ -1,0 +1,93 @@
+// The jobs domain: every job this window knows of, kept fresh by the workers' events and by a slow
+// poll for jobs other processes run. Finished jobs are announced to whoever listens.
+import { createSignal } from "solid-js";
+import { listen } from "@tauri-apps/api/event";
+import { commands, JOB_UPDATED, type JobUpdatedPayload } from "../bindings/commands";
+import type { JobSummary } from "../bindings/JobSummary";
+import type { JobKind } from "../bindings/JobKind";
+import { notify, showError } from "./app";
+
+const POLL_MS = 2000;
+const SHOWN = 12;
+
+const [byId, setById] = createSignal<ReadonlyMap<string, JobSummary>>(new Map());
+type EndListener = (job: JobSummary) => void;
+const endListeners: EndListener[] = [];
+
+export const KIND_LABELS: Record<JobKind, string> = {
+  import: "Import",
+  verify_sources: "Verify sources",
+  unknown: "Unknown job",
+};
+
+export function isFinal(job: JobSummary): boolean {
+  return job.status === "succeeded" || job.status === "failed" || job.status === "cancelled";
+}
+
+/** The jobs to show, newest first. */
+export function shownJobs(): JobSummary[] {
+  return [...byId().values()].sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, SHOWN);
+}
+
+/** Called once for every job this window saw running that ends (whoever ran it). */
+export function onJobEnd(listener: EndListener): void {
+  endListeners.push(listener);
+}
+
+export async function startJobs(): Promise<void> {
+  await listen<JobUpdatedPayload>(JOB_UPDATED, (event) => update(event.payload));
+  await refresh();
+  window.setInterval(() => void refresh(), POLL_MS);
+}
+
+export function track(job: JobSummary): void {
+  update(job);
+}
+
+async function refresh(): Promise<void> {
+  try {
+    for (const job of await commands.jobsList()) update(job);
+  } catch (error) {
+    console.warn("jobs refresh failed", error);
+  }
+}
+
+function update(job: JobSummary): void {
+  const before = byId().get(job.id);
+  // Events and polls can cross; never go back to an older snapshot.
+  if (before && before.updated_at > job.updated_at && !(isFinal(job) && !isFinal(before))) return;
+  const next = new Map(byId());
+  next.set(job.id, job);
+  setById(next);
+  if (before && isFinal(job) && !isFinal(before)) {
+    endListeners.forEach((listener) => listener(job));
+    announce(job);
+  }
+}
+
+function announce(job: JobSummary): void {
+  const label = KIND_LABELS[job.kind];
+  const text =
+    job.status === "succeeded"
+      ? `${label} finished`
+      : job.status === "cancelled"
+        ? `${label} cancelled`
+        : `${label} failed: ${job.error_message ?? "see the log"}`;
+  notify(text, job.status);
+}
+
+export async function cancelJob(id: string): Promise<void> {
+  try {
+    update(await commands.jobCancel(id));
+  } catch (error) {
+    showError(error, "Could not cancel");
+  }
+}
+
+export async function retryJob(id: string): Promise<void> {
+  try {
+    update(await commands.jobRetry(id));
+  } catch (error) {
+    showError(error, "Could not retry");
+  }
+}
