@@ -15,6 +15,7 @@ runtime=(
 testing=(
   webkit2gtk-driver xvfb xauth   # real-window tests: WebKitWebDriver under a virtual display
   ffmpeg                          # ffprobe: an independent check of what we probe and write
+  python3                         # a window test holds the library's write lock from a second process
 )
 [ "${1:-}" = "--runtime-only" ] && wanted=("${runtime[@]}") || wanted=("${build[@]}" "${runtime[@]}" "${testing[@]}")
 command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)

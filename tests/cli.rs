@@ -110,3 +110,254 @@ fn project_import_and_source_list() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a valid id"));
 }
+
+fn project(library: &std::path::Path, name: &str) -> String {
+    stdout(&run(library, &["project", "create", name]))
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn two_processes_importing_one_folder_into_two_projects_both_succeed() {
+    let library = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    for (i, name) in [
+        "video/moviepy_chaplin_h264_mp3.mp4",
+        "video/libopenshot_run_h264_noaudio.mp4",
+        "video/moviepy_fire2_phone_rot180_vfr.mp4",
+        "speech/jfk.wav",
+    ]
+    .iter()
+    .cycle()
+    .take(12)
+    .enumerate()
+    {
+        let original = common::media(name);
+        let ext = original.extension().unwrap().to_str().unwrap();
+        std::fs::copy(&original, folder.path().join(format!("take{i:02}.{ext}"))).unwrap();
+    }
+    let (a, b) = (project(library.path(), "A"), project(library.path(), "B"));
+    let spawn = |p: &str| {
+        common::cli()
+            .arg("--library")
+            .arg(library.path())
+            .args(["import", p, folder.path().to_str().unwrap(), "--json"])
+            .output()
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| spawn(&a).unwrap());
+        let second = s.spawn(|| spawn(&b).unwrap());
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    for out in [&first, &second] {
+        let report: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+        assert_eq!(
+            report["imported"].as_array().unwrap().len(),
+            12,
+            "{report:#}"
+        );
+        assert_eq!(report["failed"].as_array().unwrap().len(), 0, "{report:#}");
+    }
+    for p in [&a, &b] {
+        let sources: serde_json::Value = serde_json::from_str(&stdout(&run(
+            library.path(),
+            &["source", "list", p, "--json"],
+        )))
+        .unwrap();
+        assert_eq!(sources.as_array().unwrap().len(), 12);
+    }
+}
+
+#[test]
+fn names_reach_the_terminal_with_control_characters_escaped() {
+    let library = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let hostile = folder.path().join("clip\u{1b}]0;pwned\u{7}.mkv");
+    std::fs::copy(
+        common::media("video/gst_sample_vp9_vorbis_0.56s.mkv"),
+        &hostile,
+    )
+    .unwrap();
+    let p = project(library.path(), "Evil name");
+    // A name from before names were checked, or written by another tool.
+    rusqlite::Connection::open(library.path().join("library.sqlite"))
+        .unwrap()
+        .execute(
+            "UPDATE projects SET name = 'Evil' || char(27) || '[31m name'",
+            [],
+        )
+        .unwrap();
+    let printed = [
+        stdout(&run(
+            library.path(),
+            &["import", &p, hostile.to_str().unwrap()],
+        )),
+        stdout(&run(library.path(), &["source", "list", &p])),
+        stdout(&run(library.path(), &["project", "list"])),
+        stdout(&run(library.path(), &["probe", hostile.to_str().unwrap()])),
+    ];
+    for text in &printed {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    assert!(
+        printed[1].contains("clip\\u{1b}]0;pwned\\u{7}.mkv"),
+        "{}",
+        printed[1]
+    );
+    assert!(
+        printed[2].contains("Evil\\u{1b}[31m name"),
+        "{}",
+        printed[2]
+    );
+    // And in errors.
+    let missing = folder.path().join("gone\u{1b}[2J.mp4");
+    let out = run(library.path(), &["probe", missing.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && stderr.contains("gone\\u{1b}[2J.mp4"),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn a_damaged_file_gives_one_error_line_and_a_hint_and_glib_stays_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(common::media(
+        "video/moviepy_bbb_0_30_vp8_vorbis_music.webm",
+    ))
+    .unwrap();
+    let mut damaged = bytes.clone();
+    // Flip bits through the cluster headers.
+    for i in (4000..damaged.len()).step_by(997) {
+        damaged[i] ^= 0x5A;
+    }
+    let file = dir.path().join("flipped.mkv");
+    std::fs::write(&file, damaged).unwrap();
+    let out = run(dir.path(), &["probe", file.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    if out.status.success() {
+        assert!(stderr.is_empty(), "{stderr}");
+    } else {
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{stderr}");
+        assert!(
+            lines[0].starts_with("error: ") && lines[1].starts_with("hint: "),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_library_the_user_cannot_write_opens_read_only_with_a_notice() {
+    let library = tempfile::tempdir().unwrap();
+    let p = project(library.path(), "Archive");
+    stdout(&run(
+        library.path(),
+        &[
+            "import",
+            &p,
+            common::media("speech/jfk.wav").to_str().unwrap(),
+        ],
+    ));
+    // Another user (root can write anywhere, so the test runs the CLI as `nobody` then).
+    let as_root = unsafe_is_root();
+    let tools = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let binary = tools.path().join("edit-factory");
+    std::fs::copy(env!("CARGO_BIN_EXE_edit-factory"), &binary).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    for path in [tools.path(), library.path()] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    std::fs::set_permissions(state.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    for entry in walk(library.path()) {
+        let mode = if entry.is_dir() { 0o555 } else { 0o444 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let as_reader = |args: &[&str]| {
+        let mut command = if as_root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&binary);
+            c
+        } else {
+            std::process::Command::new(&binary)
+        };
+        command
+            .env("HOME", tools.path())
+            .env("XDG_STATE_HOME", state.path())
+            .arg("--library")
+            .arg(library.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let listed = as_reader(&["source", "list", &p]);
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("notice:") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("jfk.wav"));
+    let refused = as_reader(&["project", "create", "New"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("error: ") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    for entry in walk(library.path())
+        .into_iter()
+        .chain([library.path().to_path_buf()])
+    {
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(tools.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn unsafe_is_root() -> bool {
+    String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+        == "0"
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}
+
+#[test]
+fn a_library_from_a_newer_version_is_named_as_such() {
+    let library = tempfile::tempdir().unwrap();
+    project(library.path(), "Made here");
+    rusqlite::Connection::open(library.path().join("library.sqlite"))
+        .unwrap()
+        .pragma_update(None, "user_version", 40)
+        .unwrap();
+    let out = run(library.path(), &["project", "list"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: this library was made by a newer version of Edit Factory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("DatabaseTooFarAhead"), "{stderr}");
+}

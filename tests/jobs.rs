@@ -846,3 +846,52 @@ fn two_processes_never_hold_a_project_at_once_and_a_dead_holder_frees_it() {
     c.wait().unwrap();
     assert!(acquire(&edit_factory::jobs::owner::new_owner()).is_ok());
 }
+
+#[test]
+fn the_verify_job_marks_moved_and_changed_sources() {
+    let (_dir, library) = open_temp();
+    let p = project(&library, "Verify");
+    let tree = tempfile::tempdir().unwrap();
+    let (kept, moved, edited) = (
+        tree.path().join("kept.mp4"),
+        tree.path().join("moved.mp4"),
+        tree.path().join("edited.wav"),
+    );
+    std::fs::copy(common::media("video/libopenshot_run_h264_noaudio.mp4"), &kept).unwrap();
+    std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &moved).unwrap();
+    std::fs::copy(common::media("speech/jfk.wav"), &edited).unwrap();
+    let queue = JobQueue::new(library.clone());
+    let pool = WorkerPool::new(queue.clone(), edit_factory::jobs::handlers::registry(), fast_config());
+    let import = queue
+        .enqueue(&NewJob::import(&p, &[tree.path().to_path_buf()]))
+        .unwrap();
+    pool.run_until_idle(None).unwrap();
+    let Some(JobOutcome::Import(report)) = library.jobs().get(&import.id).unwrap().result else {
+        panic!("an import report");
+    };
+    assert_eq!(report.imported.len(), 3, "{:?}", report.failed);
+
+    std::fs::rename(&moved, tree.path().join("elsewhere.mp4")).unwrap();
+    let mut bytes = std::fs::read(&edited).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xFF;
+    std::fs::write(&edited, bytes).unwrap();
+    let verify = queue.enqueue(&NewJob::verify_sources(&p)).unwrap();
+    pool.run_until_idle(None).unwrap();
+    let done = library.jobs().get(&verify.id).unwrap();
+    assert_eq!(done.status, JobStatus::Succeeded);
+    let Some(JobOutcome::VerifySources(report)) = done.result else {
+        panic!("a verify report");
+    };
+    assert_eq!((report.checked, report.ok), (3, 1));
+    assert!(report.missing[0].ends_with("moved.mp4"), "{report:?}");
+    assert!(report.changed[0].ends_with("edited.wav"), "{report:?}");
+    let statuses: Vec<_> = library
+        .project_sources(&p)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.file_name, s.status))
+        .collect();
+    assert!(statuses.contains(&("moved.mp4".into(), edit_factory::library::sources::SourceStatus::Missing)));
+    assert!(statuses.contains(&("edited.wav".into(), edit_factory::library::sources::SourceStatus::Changed)));
+}

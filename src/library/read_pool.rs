@@ -54,8 +54,21 @@ impl ReadPool {
             path: self.path.display().to_string(),
             source,
         };
-        let conn = Connection::open_with_flags(&self.path, super::open_flags(self.read_only))
-            .map_err(open_err)?;
+        let conn = if self.read_only {
+            // Nobody here can create the journal's shared-memory file beside a library in a
+            // folder we cannot write, so SQLite is told the file will not change under us.
+            let uri = url::Url::from_file_path(&self.path)
+                .map(|mut u| {
+                    u.set_query(Some("mode=ro&immutable=1"));
+                    u.to_string()
+                })
+                .map_err(|()| LibraryError::NotWritable {
+                    dir: self.path.display().to_string(),
+                })?;
+            Connection::open_with_flags(uri, super::open_flags(true)).map_err(open_err)?
+        } else {
+            Connection::open_with_flags(&self.path, super::open_flags(false)).map_err(open_err)?
+        };
         conn.busy_timeout(READER_BUSY_TIMEOUT).map_err(open_err)?;
         // A reader that tried to write would be a bug: make SQLite refuse it.
         conn.pragma_update(None, "query_only", "ON")

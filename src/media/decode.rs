@@ -3,7 +3,7 @@
 //! and/or PCM audio out, pulled by the caller.
 //!
 //! ```text
-//! uridecodebin ─ video ─ videorate(drop-only) ─ caps(rate) ─ videoconvert ─ videoflip(auto)
+//! uridecodebin ─ video ─ videorate ─ caps(rate) ─ videoconvert ─ videoflip(auto)
 //!                        ─ videoscale ─ videoconvert ─ caps(format, size) [─ jpegenc] ─ appsink
 //!              ─ audio ─ audioconvert ─ audioresample ─ caps(F32, rate, channels) ─ appsink
 //!              ─ other ─ fakesink
@@ -22,7 +22,9 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::pipeline::{drain_pad, make, pipeline_error, Activity, BusEvent, PipelineGuard, Watch};
+use super::pipeline::{
+    drain_pad, given_up, make, pipeline_error, Activity, BusEvent, PipelineGuard, Watch,
+};
 use super::{file_uri, MediaError};
 use crate::jobs::CancelToken;
 
@@ -141,7 +143,7 @@ impl Decoder {
         super::init()?;
         let path_text = crate::text::printable_path(path);
         let pipeline = gst::Pipeline::new();
-        let guard = PipelineGuard(pipeline.clone());
+        let guard = PipelineGuard::new(&pipeline);
         let decode = uri_decodebin(path)?;
         pipeline.add(&decode).map_err(pipeline_error)?;
 
@@ -204,12 +206,15 @@ impl Decoder {
         };
         decoder.video_done = decoder.video.is_none();
         decoder.audio_done = decoder.audio.is_none();
-        decoder.start()?;
+        if let Err(e) = decoder.start() {
+            decoder.guard.detach = given_up(&e);
+            return Err(e);
+        }
         Ok(decoder)
     }
 
     fn start(&mut self) -> Result<(), MediaError> {
-        let pipeline = self.guard.0.clone();
+        let pipeline = self.guard.pipeline.clone();
         match self.start_s {
             None => {
                 // PLAYING at once: sinks never wait for the clock, so nothing blocks on preroll.
@@ -242,6 +247,14 @@ impl Decoder {
 
     /// The next frame or audio chunk; `Ok(None)` at the end of every stream asked for.
     pub fn pull(&mut self) -> Result<Option<Decoded>, MediaError> {
+        let pulled = self.pull_inner();
+        if let Err(e) = &pulled {
+            self.guard.detach = given_up(e);
+        }
+        pulled
+    }
+
+    fn pull_inner(&mut self) -> Result<Option<Decoded>, MediaError> {
         loop {
             if self.video_done && self.audio_done {
                 return Ok(None);
@@ -303,9 +316,11 @@ fn video_branch(
 ) -> Result<(gst::Element, gst_app::AppSink), MediaError> {
     let mut chain: Vec<gst::Element> = Vec::new();
     if let Some((num, den)) = settings.rate {
-        let rate = make("videorate")?;
-        rate.set_property("drop-only", true);
-        chain.push(rate);
+        // Not `drop-only`: with variable-rate footage (caps framerate 0/1) it cannot negotiate, and
+        // with `max-rate` it aborts the process (GStreamer 1.22). Footage faster than the asked
+        // rate is only dropped from either way; slower footage repeats frames, which is the truth
+        // for analysis: nothing moved in the gap.
+        chain.push(make("videorate")?);
         chain.push(capsfilter(
             gst::Caps::builder("video/x-raw")
                 .field("framerate", gst::Fraction::new(num, den))
@@ -383,8 +398,19 @@ fn add_chain(pipeline: &gst::Pipeline, chain: &[gst::Element]) -> Result<(), Med
     gst::Element::link_many(chain).map_err(pipeline_error)
 }
 
-fn pts_s(buffer: &gst::BufferRef) -> f64 {
-    buffer.pts().map_or(0.0, |t| t.nseconds() as f64 / 1e9)
+/// Where a sample sits in the file's timeline (stream time), the position seeks and durations
+/// use. Buffer timestamps can be offset from it: an MP4 edit list that skips B-frame delay puts the
+/// first frame at 0.08 s of its timestamps but at 0 of the file.
+fn position_s(sample: &gst::Sample, buffer: &gst::BufferRef) -> f64 {
+    let Some(pts) = buffer.pts() else {
+        return 0.0;
+    };
+    let stream_time = sample
+        .segment()
+        .and_then(|segment| segment.downcast_ref::<gst::ClockTime>())
+        .and_then(|segment| segment.to_stream_time(pts))
+        .unwrap_or(pts);
+    stream_time.nseconds() as f64 / 1e9
 }
 
 fn video_frame(sample: &gst::Sample) -> Result<Option<Frame>, MediaError> {
@@ -412,7 +438,7 @@ fn video_frame(sample: &gst::Sample) -> Result<Option<Frame>, MediaError> {
         .map_err(|e| pipeline_error(format!("unreadable frame: {e}")))?;
     let data = map.as_slice().to_vec();
     Ok(Some(Frame {
-        pts_s: pts_s(buffer),
+        pts_s: position_s(sample, buffer),
         width,
         height,
         stride,
@@ -433,7 +459,7 @@ fn audio_chunk(sample: &gst::Sample) -> Result<Option<AudioChunk>, MediaError> {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     Ok(Some(AudioChunk {
-        pts_s: pts_s(buffer),
+        pts_s: position_s(sample, buffer),
         samples,
     }))
 }

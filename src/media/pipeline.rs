@@ -18,15 +18,46 @@ use crate::jobs::CancelToken;
 const SLICE: Duration = Duration::from_millis(20);
 
 /// Owns a pipeline and sets it to `Null` when dropped, so no pipeline is ever left running.
-pub(crate) struct PipelineGuard(pub gst::Pipeline);
+pub(crate) struct PipelineGuard {
+    pub pipeline: gst::Pipeline,
+    /// Stop it on a thread of its own: a pipeline given up on (cancelled, stalled) may have a
+    /// streaming thread stuck in a read that only the disk can end, and whoever gave up must not
+    /// wait for that.
+    pub detach: bool,
+}
+
+impl PipelineGuard {
+    pub(crate) fn new(pipeline: &gst::Pipeline) -> Self {
+        Self {
+            pipeline: pipeline.clone(),
+            detach: false,
+        }
+    }
+}
 
 impl Drop for PipelineGuard {
     fn drop(&mut self) {
-        // Shutting down cannot meaningfully fail for the caller; log if it does.
-        if let Err(e) = self.0.set_state(gst::State::Null) {
-            tracing::warn!("pipeline did not stop cleanly: {e}");
+        let pipeline = self.pipeline.clone();
+        let stop = move || {
+            // Shutting down cannot meaningfully fail for the caller; log if it does.
+            if let Err(e) = pipeline.set_state(gst::State::Null) {
+                tracing::warn!("pipeline did not stop cleanly: {e}");
+            }
+        };
+        if !self.detach {
+            stop();
+        } else if let Err(e) = std::thread::Builder::new()
+            .name("pipeline-teardown".into())
+            .spawn(stop)
+        {
+            tracing::warn!("could not stop a pipeline in the background: {e}");
         }
     }
+}
+
+/// Whether an error means the pipeline was given up on (see [`PipelineGuard::detach`]).
+pub(crate) fn given_up(error: &MediaError) -> bool {
+    matches!(error, MediaError::Cancelled | MediaError::Stalled { .. })
 }
 
 pub(crate) fn make(factory: &str) -> Result<gst::Element, MediaError> {
@@ -290,7 +321,7 @@ fn classify_error(path: &str, error: &gst::glib::Error, detail: String) -> Media
             }
             _ => MediaError::Corrupt {
                 path: path.to_owned(),
-                reason: "its data is damaged or incomplete".into(),
+                reason: "part of it cannot be read".into(),
                 detail,
             },
         };

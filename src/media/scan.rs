@@ -9,7 +9,9 @@ use std::time::Duration;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
-use super::pipeline::{drain_pad, make, pipeline_error, Activity, BusEvent, PipelineGuard, Watch};
+use super::pipeline::{
+    drain_pad, given_up, make, pipeline_error, Activity, BusEvent, PipelineGuard, Watch,
+};
 use super::timing::VFR_SAMPLE_FRAMES;
 use super::{file_uri, MediaError};
 use crate::jobs::CancelToken;
@@ -73,7 +75,7 @@ pub(super) fn scan(
 ) -> Result<Scan, MediaError> {
     let path_text = crate::text::printable_path(path);
     let pipeline = gst::Pipeline::new();
-    let guard = PipelineGuard(pipeline.clone());
+    let mut guard = PipelineGuard::new(&pipeline);
     // A URI keeps names that are not UTF-8 intact (filesrc's `location` is a UTF-8 string).
     let src = gst::Element::make_from_uri(gst::URIType::Src, &file_uri(path)?, None)
         .map_err(pipeline_error)?;
@@ -141,6 +143,7 @@ pub(super) fn scan(
             }
             Ok(_) => {}
             Err(e) => {
+                guard.detach = given_up(&e);
                 // A refusal by type reads better than the demuxer's complaint about it.
                 return Err(refused_type(&lock(&shared).scan, &path_text).unwrap_or(e));
             }
