@@ -2,6 +2,7 @@
 //! durable jobs, the loopback media server, and logging. No Tauri dependency: the desktop shell and
 //! the `edit-factory` CLI are thin layers over these calls.
 
+pub mod analysis;
 pub mod app_dirs;
 pub mod fsutil;
 pub mod import;
@@ -11,5 +12,6 @@ pub mod logging;
 pub mod media;
 pub mod media_server;
 pub mod text;
+pub mod timeline;
 pub mod user_error;
 pub mod verify;

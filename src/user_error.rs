@@ -4,6 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::analysis::variants::VariantsError;
+use crate::analysis::{AnalysisError, CachedAnalysisError};
 use crate::app_dirs::NoHomeDir;
 use crate::import::ImportError;
 use crate::jobs::JobError;
@@ -49,6 +51,9 @@ macro_rules! user_error_from {
 
 user_error_from! {
     LibraryError => LibraryError::hint,
+    AnalysisError => AnalysisError::hint,
+    CachedAnalysisError => CachedAnalysisError::hint,
+    VariantsError => VariantsError::hint,
     MediaError => MediaError::hint,
     ImportError => ImportError::hint,
     JobError => JobError::hint,

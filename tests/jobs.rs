@@ -857,11 +857,19 @@ fn the_verify_job_marks_moved_and_changed_sources() {
         tree.path().join("moved.mp4"),
         tree.path().join("edited.wav"),
     );
-    std::fs::copy(common::media("video/libopenshot_run_h264_noaudio.mp4"), &kept).unwrap();
+    std::fs::copy(
+        common::media("video/libopenshot_run_h264_noaudio.mp4"),
+        &kept,
+    )
+    .unwrap();
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &moved).unwrap();
     std::fs::copy(common::media("speech/jfk.wav"), &edited).unwrap();
     let queue = JobQueue::new(library.clone());
-    let pool = WorkerPool::new(queue.clone(), edit_factory::jobs::handlers::registry(), fast_config());
+    let pool = WorkerPool::new(
+        queue.clone(),
+        edit_factory::jobs::handlers::registry(),
+        fast_config(),
+    );
     let import = queue
         .enqueue(&NewJob::import(&p, &[tree.path().to_path_buf()]))
         .unwrap();
@@ -892,6 +900,12 @@ fn the_verify_job_marks_moved_and_changed_sources() {
         .into_iter()
         .map(|s| (s.file_name, s.status))
         .collect();
-    assert!(statuses.contains(&("moved.mp4".into(), edit_factory::library::sources::SourceStatus::Missing)));
-    assert!(statuses.contains(&("edited.wav".into(), edit_factory::library::sources::SourceStatus::Changed)));
+    assert!(statuses.contains(&(
+        "moved.mp4".into(),
+        edit_factory::library::sources::SourceStatus::Missing
+    )));
+    assert!(statuses.contains(&(
+        "edited.wav".into(),
+        edit_factory::library::sources::SourceStatus::Changed
+    )));
 }

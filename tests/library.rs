@@ -324,15 +324,17 @@ fn a_library_made_by_the_first_schema_is_upgraded_with_its_data() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
-    let index: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'jobs_by_project'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(index, 1, "migration 2 ran");
+    assert_eq!(version, 3);
+    for (kind, name) in [("index", "jobs_by_project"), ("table", "analyses")] {
+        let found: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = ?1 AND name = ?2",
+                [kind, name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "the migration that makes {name} ran");
+    }
 }
 
 #[test]

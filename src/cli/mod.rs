@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch. Human-readable output by default, `--json` for scripts.
 
+mod analyze;
 mod jobs;
 mod output;
+mod variants;
 
 use std::path::PathBuf;
 
@@ -72,9 +74,40 @@ enum Command {
         #[arg(long)]
         detach: bool,
     },
+    /// Analyse footage: scene cuts and scored windows (cached in the library by content)
+    Analyze {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Target length of a variant, which sets the window length (seconds)
+        #[arg(long, default_value_t = 20.0, value_name = "SECONDS")]
+        target: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a project's variants (analysing what is not analysed yet) and save them
+    Variants {
+        project_id: String,
+        /// How many variants (1-10)
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        /// Length of each variant in seconds (default: the project's target)
+        #[arg(long, value_name = "SECONDS")]
+        target: Option<f64>,
+        /// auto (best first), random, or sequential
+        #[arg(long, default_value = "auto")]
+        mode: String,
+        /// Seed for the random mode (the same seed gives the same variants)
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// List, cancel, retry and run jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Read and change app settings (e.g. `settings set analyze_after_import false`)
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// List a project's sources
     #[command(subcommand)]
     Source(SourceCommand),
@@ -134,6 +167,12 @@ enum JobsCommand {
     Retry { id: String },
     /// Run queued jobs until none are left, with progress bars
     Run,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    Get { key: String },
+    Set { key: String, value: String },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +300,26 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 report.changed.len()
             ))
         }
+        Command::Analyze {
+            ref files,
+            target,
+            json,
+        } => {
+            let library = open().ok();
+            analyze::run(library.as_ref(), files, target, json)
+        }
+        Command::Variants {
+            ref project_id,
+            count,
+            target,
+            ref mode,
+            seed,
+            json,
+        } => {
+            let (queue, project_id) = open_project(&open, project_id)?;
+            let mode = mode.parse().map_err(|e: String| Failure::new(e, None))?;
+            variants::run(&queue, &project_id, count, target, mode, seed, json)
+        }
         Command::Jobs(ref command) => {
             let queue = JobQueue::new(Arc::new(open()?));
             match command {
@@ -282,6 +341,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     ))
                 }
                 JobsCommand::Run => jobs::run_all(&queue),
+            }
+        }
+        Command::Settings(ref command) => {
+            let library = open()?;
+            match command {
+                SettingsCommand::Get { key } => {
+                    output::line(&library.setting(key)?.unwrap_or_default())
+                }
+                SettingsCommand::Set { key, value } => {
+                    library.set_setting(key, value)?;
+                    output::line(&format!("{key} = {value}"))
+                }
             }
         }
         Command::Source(SourceCommand::List {

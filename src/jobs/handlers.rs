@@ -2,16 +2,22 @@
 
 use std::ops::ControlFlow;
 
-use super::kind::{JobKind, JobOutcome, JobSpec};
+use super::kind::{AnalyzeReport, JobKind, JobOutcome, JobSpec};
 use super::{JobContext, JobFailure, JobHandler, Registry};
+use crate::analysis::{analyze_cached, cache};
+use crate::import::ImportReport;
 use crate::import::{import_paths, ImportError};
+use crate::library::settings::ANALYZE_AFTER_IMPORT;
 use crate::library::sources::SourceStatus;
 use crate::library::LibraryError;
 use crate::verify::{verify_source, VerifyReport};
 
 /// Every kind this build can run.
 pub fn registry() -> Registry {
-    Registry::default().with(ImportJob).with(VerifySourcesJob)
+    Registry::default()
+        .with(ImportJob)
+        .with(VerifySourcesJob)
+        .with(AnalyzeJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {
@@ -75,8 +81,71 @@ impl JobHandler for ImportJob {
         if report.stopped {
             return Err(JobFailure::Cancelled);
         }
+        queue_analyses(ctx, &project_id, &report).map_err(library_failure)?;
         ctx.report(1.0, "imported");
         Ok(JobOutcome::Import(report))
+    }
+}
+
+/// Queue an analysis of every imported source not analysed yet (unless the setting is off).
+fn queue_analyses(
+    ctx: &JobContext<'_>,
+    project_id: &str,
+    report: &ImportReport,
+) -> Result<(), LibraryError> {
+    if !ctx.library.flag(ANALYZE_AFTER_IMPORT, true)? {
+        return Ok(());
+    }
+    for imported in &report.imported {
+        let source = &imported.source;
+        if cache::has(ctx.library, &source.content_hash)? {
+            continue;
+        }
+        if let Err(e) = ctx.queue.enqueue_analysis(&source.id, Some(project_id)) {
+            tracing::warn!(source = %source.id, "could not queue its analysis: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// Analyse one source (or find its analysis in the cache).
+pub struct AnalyzeJob;
+
+impl JobHandler for AnalyzeJob {
+    fn kind(&self) -> JobKind {
+        JobKind::Analyze
+    }
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
+        let JobSpec::Analyze { source_id } = &ctx.job.spec else {
+            return Err(JobFailure::permanent("not an analysis job"));
+        };
+        let source = ctx.library.source(source_id).map_err(library_failure)?;
+        let path = std::path::Path::new(&source.path);
+        let name = crate::text::printable(&source.file_name);
+        ctx.report(0.0, &format!("analysing {name}"));
+        let analysed = analyze_cached(Some(ctx.library), path, ctx.cancel, |done| {
+            ctx.report(done * 0.99, &format!("analysing {name}"));
+        })
+        .map_err(|e| {
+            if e.is_cancelled() {
+                JobFailure::Cancelled
+            } else {
+                JobFailure::permanent(e.to_string())
+            }
+        })?;
+        if analysed.content_hash != source.content_hash {
+            // Analysed all the same (cached by its new content); the source needs re-importing.
+            tracing::warn!(source = %source.id, "the file changed since it was imported");
+        }
+        ctx.report(1.0, &format!("analysed {name}"));
+        Ok(JobOutcome::Analyze(AnalyzeReport {
+            source_id: source.id,
+            cached: analysed.cached,
+            duration_s: analysed.analysis.duration_s,
+            scene_cuts: analysed.analysis.scene_cuts_s.len() as u32,
+            integrated_lufs: analysed.analysis.integrated_lufs,
+        }))
     }
 }
 

@@ -18,18 +18,22 @@ pub enum JobKind {
     Import,
     /// Re-check a project's source files for moves and changes.
     VerifySources,
+    /// Analyse one source's footage (scores, scene cuts, loudness).
+    Analyze,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
 
 impl JobKind {
     /// Every kind this version can run.
-    pub const ALL: &'static [JobKind] = &[JobKind::Import, JobKind::VerifySources];
+    pub const ALL: &'static [JobKind] =
+        &[JobKind::Import, JobKind::VerifySources, JobKind::Analyze];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Import => "import",
             Self::VerifySources => "verify_sources",
+            Self::Analyze => "analyze",
             Self::Unknown => "unknown",
         }
     }
@@ -38,6 +42,7 @@ impl JobKind {
         match text {
             "import" => Self::Import,
             "verify_sources" => Self::VerifySources,
+            "analyze" => Self::Analyze,
             _ => Self::Unknown,
         }
     }
@@ -47,6 +52,7 @@ impl JobKind {
         match self {
             Self::Import => "Import",
             Self::VerifySources => "Verify sources",
+            Self::Analyze => "Analyse",
             Self::Unknown => "Unknown job",
         }
     }
@@ -69,6 +75,9 @@ pub enum JobSpec {
         paths: Vec<PathBuf>,
     },
     VerifySources {},
+    Analyze {
+        source_id: String,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -79,6 +88,7 @@ impl JobSpec {
         match self {
             Self::Import { .. } => JobKind::Import,
             Self::VerifySources {} => JobKind::VerifySources,
+            Self::Analyze { .. } => JobKind::Analyze,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -91,6 +101,19 @@ impl JobSpec {
 pub enum JobOutcome {
     Import(ImportReport),
     VerifySources(VerifyReport),
+    Analyze(AnalyzeReport),
+}
+
+/// What analysing one source found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AnalyzeReport {
+    pub source_id: String,
+    /// Read from the library's cache instead of decoded.
+    pub cached: bool,
+    pub duration_s: f64,
+    pub scene_cuts: u32,
+    pub integrated_lufs: Option<f32>,
 }
 
 #[cfg(test)]

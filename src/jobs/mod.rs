@@ -22,7 +22,7 @@ pub mod worker;
 
 pub use cancel::{CancelReason, CancelToken};
 pub use error::JobError;
-pub use kind::{JobKind, JobOutcome, JobSpec};
+pub use kind::{AnalyzeReport, JobKind, JobOutcome, JobSpec};
 pub use model::{FailureKind, Job, JobFailure, JobStatus, JobSummary, NewJob};
 pub use queue::JobQueue;
 pub use store::{Jobs, Pending};

@@ -230,6 +230,16 @@ impl NewJob {
     pub fn verify_sources(project_id: &str) -> Self {
         Self::new(JobSpec::VerifySources {}, Some(project_id))
     }
+
+    /// Analyse a source (of `project_id`, when one asked for it).
+    pub fn analyze(source_id: &str, project_id: Option<&str>) -> Self {
+        Self::new(
+            JobSpec::Analyze {
+                source_id: source_id.to_owned(),
+            },
+            project_id,
+        )
+    }
 }
 
 #[cfg(test)]

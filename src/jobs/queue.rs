@@ -43,6 +43,19 @@ impl JobQueue {
         Ok(job)
     }
 
+    /// Queue an analysis of `source_id`, unless one is already queued or running (which is
+    /// returned instead).
+    pub fn enqueue_analysis(
+        &self,
+        source_id: &str,
+        project_id: Option<&str>,
+    ) -> Result<Job, JobError> {
+        if let Some(active) = self.library.jobs().active_analysis(source_id)? {
+            return Ok(active);
+        }
+        self.enqueue(&NewJob::analyze(source_id, project_id))
+    }
+
     /// Cancel a job: a queued one at once; a running one is flagged in the library (for whichever
     /// process runs it) and, when it runs here, its token is tripped now.
     pub fn cancel(&self, id: &str) -> Result<Job, JobError> {

@@ -157,6 +157,24 @@ impl Jobs<'_> {
         })
     }
 
+    /// A queued or running analysis of `source_id`, if there is one.
+    pub fn active_analysis(&self, source_id: &str) -> Result<Option<Job>, JobError> {
+        self.library.read(|conn| {
+            Ok(conn
+                .query_row(
+                    &format!(
+                        "SELECT {COLUMNS} FROM jobs WHERE kind = 'analyze'
+                           AND status IN ('queued', 'running')
+                           AND json_extract(payload, '$.source_id') = ?1
+                         ORDER BY created_at LIMIT 1"
+                    ),
+                    [source_id],
+                    from_row,
+                )
+                .optional()?)
+        })
+    }
+
     /// Take the oldest due queued job of `kind` (restricted to `only` when given) and hold it under
     /// `owner`'s lease.
     pub fn claim(

@@ -21,6 +21,8 @@ use crate::library::Library;
 pub struct JobContext<'a> {
     pub job: &'a Job,
     pub library: &'a Arc<Library>,
+    /// For jobs that queue follow-up work.
+    pub queue: &'a JobQueue,
     pub cancel: &'a CancelToken,
     progress: &'a ProgressReporter,
     slots: &'a CpuSlots,
@@ -415,6 +417,7 @@ impl WorkerPool {
         let ctx = JobContext {
             job,
             library: self.library(),
+            queue: &self.queue,
             cancel,
             progress: &progress,
             slots,

@@ -8,6 +8,7 @@ use super::LibraryError;
 const STEPS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_jobs_by_project.sql"),
+    include_str!("migrations/003_analysis.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -6,11 +6,13 @@
 //! [`Library::write`] runs a closure inside one `BEGIN IMMEDIATE` transaction on the single writer
 //! connection, so a change and its audit row, or a multi-table save, commit together or not at all.
 
+pub mod clips;
 mod error;
 mod migrations;
 pub mod profiles;
 pub mod projects;
 mod read_pool;
+pub mod settings;
 pub mod sources;
 mod sweep;
 

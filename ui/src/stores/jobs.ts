@@ -17,6 +17,7 @@ const endListeners: EndListener[] = [];
 export const KIND_LABELS: Record<JobKind, string> = {
   import: "Import",
   verify_sources: "Verify sources",
+  analyze: "Analyse",
   unknown: "Unknown job",
 };
 

@@ -1,0 +1,232 @@
+//! Footage analysis (SPEC §4.1): one decode per source through the shared decode chain — small
+//! grey frames at 5 fps and 16 kHz mono sound — measured frame by frame ([`features`]), scene cuts
+//! found as the frames arrive ([`cuts`]), EBU R128 loudness ([`loudness`]); windows are then cut
+//! and scored from the stored measurements ([`windows`]) for whatever target length a project
+//! asks, and variants picked from them ([`selection`]).
+
+pub mod cache;
+pub mod cuts;
+pub mod features;
+pub mod loudness;
+pub mod phash;
+pub mod selection;
+pub mod settings;
+pub mod variants;
+pub mod windows;
+
+use std::path::Path;
+
+use crate::jobs::CancelToken;
+use crate::media::decode::{
+    AudioSettings, DecodeSettings, Decoded, Decoder, FrameFormat, VideoSettings,
+};
+use crate::media::{MediaError, MediaInfo};
+use cuts::CutDetector;
+use features::{FrameFeatures, Gray, Previous};
+use loudness::LoudnessMeter;
+use phash::PerceptualHasher;
+use settings::{window_length_s, CutSettings, WindowSettings, AUDIO_RATE, RATE, WIDTH};
+use windows::Window;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    #[error("{path}: the sound could not be measured: {detail}")]
+    Loudness { path: String, detail: String },
+    #[error("{path}: the file changed since it was imported")]
+    Changed { path: String },
+}
+
+impl AnalysisError {
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::Media(e) => e.hint(),
+            Self::Loudness { .. } => None,
+            Self::Changed { .. } => {
+                Some("verify the project's sources (or import the file again), then analyse")
+            }
+        }
+    }
+}
+
+/// Everything measured in one source, from which windows for any target are cut.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceAnalysis {
+    pub duration_s: f64,
+    /// One entry per sampled frame (5 per second), in order.
+    pub frames: Vec<FrameFeatures>,
+    /// Where new scenes start, seconds.
+    pub scene_cuts_s: Vec<f32>,
+    /// Momentary loudness every 100 ms (LUFS; -70 for silence); empty without sound.
+    pub loudness: Vec<f32>,
+    pub integrated_lufs: Option<f32>,
+}
+
+impl SourceAnalysis {
+    /// The scored windows for a project whose variants last `target_s`.
+    pub fn windows(&self, target_s: f64, settings: &WindowSettings) -> Vec<Window> {
+        windows::windows(
+            &self.frames,
+            &self.scene_cuts_s,
+            &self.loudness,
+            self.duration_s,
+            window_length_s(target_s),
+            settings,
+        )
+    }
+}
+
+/// Analyse one file. `progress` hears the seconds decoded so far.
+pub fn analyze(
+    path: &Path,
+    info: &MediaInfo,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(f64),
+) -> Result<SourceAnalysis, AnalysisError> {
+    let shown = crate::text::printable_path(path);
+    let settings = DecodeSettings {
+        video: info.has_video.then_some(VideoSettings {
+            format: FrameFormat::Gray8,
+            width: Some(WIDTH),
+            height: None,
+            rate: Some((RATE, 1)),
+        }),
+        audio: info.has_audio.then_some(AudioSettings {
+            rate: AUDIO_RATE,
+            channels: 1,
+        }),
+        start_s: None,
+        stall_after: DecodeSettings::DEFAULT_STALL,
+    };
+    let meter_err = |e: ebur128::Error| AnalysisError::Loudness {
+        path: shown.clone(),
+        detail: e.to_string(),
+    };
+    let mut decoder = Decoder::open(path, &settings, cancel)?;
+    let hasher = PerceptualHasher::default();
+    let mut cuts = CutDetector::new(CutSettings::default());
+    let mut meter = info
+        .has_audio
+        .then(|| LoudnessMeter::new(AUDIO_RATE))
+        .transpose()
+        .map_err(meter_err)?;
+    let mut frames: Vec<FrameFeatures> = Vec::new();
+    let mut previous: Option<Previous> = None;
+    let mut decoded_s = 0f64;
+    while let Some(item) = decoder.pull()? {
+        match item {
+            Decoded::Video(frame) => {
+                let gray = Gray {
+                    width: frame.width as usize,
+                    height: frame.height as usize,
+                    stride: frame.stride,
+                    data: &frame.data,
+                };
+                if !gray.is_valid() {
+                    continue;
+                }
+                let (features, now) =
+                    features::measure(&gray, frame.pts_s as f32, previous.as_ref(), &hasher);
+                cuts.push(features.t, now.histogram, features.motion);
+                decoded_s = decoded_s.max(frame.pts_s);
+                frames.push(features);
+                previous = Some(now);
+            }
+            Decoded::Audio(chunk) => {
+                if let Some(meter) = meter.as_mut() {
+                    meter.push(&chunk.samples).map_err(meter_err)?;
+                }
+                decoded_s = decoded_s.max(chunk.pts_s);
+            }
+        }
+        progress(decoded_s);
+    }
+    let (loudness, integrated_lufs) = meter.map(LoudnessMeter::finish).unwrap_or_default();
+    Ok(SourceAnalysis {
+        duration_s: info.duration_s,
+        frames,
+        scene_cuts_s: cuts.finish(),
+        loudness,
+        integrated_lufs,
+    })
+}
+
+/// What [`analyze_cached`] found.
+pub struct Analysed {
+    pub info: MediaInfo,
+    pub content_hash: String,
+    pub analysis: SourceAnalysis,
+    /// Read from the library instead of decoded.
+    pub cached: bool,
+}
+
+/// Analyse `path`, or read its analysis from `library` when this content was analysed before;
+/// a fresh analysis is stored there. `progress` hears the fraction done (0–1).
+pub fn analyze_cached(
+    library: Option<&crate::library::Library>,
+    path: &Path,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(f64),
+) -> Result<Analysed, CachedAnalysisError> {
+    let info = crate::media::probe(path, cancel)?;
+    let content_hash =
+        crate::media::fingerprint::fingerprint(path).map_err(|e| MediaError::Unreadable {
+            path: crate::text::printable_path(path),
+            detail: e.to_string(),
+        })?;
+    if let Some(library) = library {
+        if let Some(analysis) = cache::load(library, &content_hash)? {
+            return Ok(Analysed {
+                info,
+                content_hash,
+                analysis,
+                cached: true,
+            });
+        }
+    }
+    let duration = info.duration_s.max(0.001);
+    let analysis = analyze(path, &info, cancel, |decoded| {
+        progress((decoded / duration).clamp(0.0, 1.0))
+    })?;
+    if let Some(library) = library.filter(|l| l.access() == crate::library::Access::ReadWrite) {
+        cache::store(library, &content_hash, &analysis)?;
+    }
+    Ok(Analysed {
+        info,
+        content_hash,
+        analysis,
+        cached: false,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CachedAnalysisError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
+}
+
+impl From<MediaError> for CachedAnalysisError {
+    fn from(e: MediaError) -> Self {
+        Self::Analysis(AnalysisError::Media(e))
+    }
+}
+
+impl CachedAnalysisError {
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::Analysis(e) => e.hint(),
+            Self::Library(e) => e.hint(),
+        }
+    }
+
+    /// A cancel, not a failure.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(
+            self,
+            Self::Analysis(AnalysisError::Media(MediaError::Cancelled))
+        )
+    }
+}

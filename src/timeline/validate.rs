@@ -1,0 +1,83 @@
+//! Checking a timeline before it is saved or rendered: every problem, with the item it concerns.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{seconds, Timeline};
+use crate::library::sources::SourceStatus;
+use crate::library::Library;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Problem {
+    /// The item concerned, if one.
+    pub item_id: Option<String>,
+    pub message: String,
+}
+
+/// Every problem of `timeline` against the library (empty when it can be rendered).
+pub fn validate(timeline: &Timeline, library: &Library) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |item_id: Option<&str>, message: String| {
+        problems.push(Problem {
+            item_id: item_id.map(str::to_owned),
+            message,
+        })
+    };
+    if timeline.items.is_empty() {
+        problem(
+            None,
+            "the timeline is empty: add at least one piece of footage".into(),
+        );
+    }
+    for item in &timeline.items {
+        let id = Some(item.id.as_str());
+        if item.in_ns < 0 || item.out_ns <= item.in_ns {
+            problem(
+                id,
+                format!(
+                    "its out point ({:.2} s) is not after its in point ({:.2} s)",
+                    seconds(item.out_ns),
+                    seconds(item.in_ns)
+                ),
+            );
+        }
+        if !(0.0..=1.0).contains(&item.framing.focus_x)
+            || !(0.0..=1.0).contains(&item.framing.focus_y)
+            || item.framing.zoom < 1.0
+        {
+            problem(
+                id,
+                "its framing is out of range (focus 0–1, zoom at least 1)".into(),
+            );
+        }
+        match library.source(&item.source_id) {
+            Err(_) => problem(id, "its source is not in the library".into()),
+            Ok(source) => {
+                match source.status {
+                    SourceStatus::Missing => {
+                        problem(id, format!("{} is missing", source.file_name))
+                    }
+                    SourceStatus::Changed => problem(
+                        id,
+                        format!("{} changed since it was imported", source.file_name),
+                    ),
+                    SourceStatus::Ok => {}
+                }
+                // Half a frame of slack for the last frame's duration.
+                if seconds(item.out_ns) > source.duration_s + 0.02 {
+                    problem(
+                        id,
+                        format!(
+                            "its out point ({:.2} s) is past the end of {} ({:.2} s)",
+                            seconds(item.out_ns),
+                            source.file_name,
+                            source.duration_s
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    problems
+}
