@@ -361,3 +361,107 @@ fn a_library_from_a_newer_version_is_named_as_such() {
     );
     assert!(!stderr.contains("DatabaseTooFarAhead"), "{stderr}");
 }
+
+#[test]
+fn manual_segments_round_trip_and_a_favourite_makes_it_into_the_variants() {
+    let library = tempfile::tempdir().unwrap();
+    let p = project(library.path(), "Marked");
+    let film = common::media("video/moviepy_bbb_0_30_vp8_vorbis_music.webm");
+    stdout(&run(
+        library.path(),
+        &["settings", "set", "analyze_after_import", "false"],
+    ));
+    stdout(&run(
+        library.path(),
+        &["import", &p, film.to_str().unwrap()],
+    ));
+    let sources: serde_json::Value = serde_json::from_str(&stdout(&run(
+        library.path(),
+        &["source", "list", &p, "--json"],
+    )))
+    .unwrap();
+    let source = sources[0]["id"].as_str().unwrap().to_owned();
+    let add = |args: &[&str]| {
+        let mut all = vec!["segment", "add", source.as_str()];
+        all.extend_from_slice(args);
+        stdout(&run(library.path(), &all)).trim().to_owned()
+    };
+    // A dark stretch analysis would never offer (the title card), marked as a favourite.
+    let favourite = add(&[
+        "--start",
+        "0.5",
+        "--end",
+        "2.5",
+        "--keyword",
+        "Intro",
+        "--favorite",
+        "--note",
+        "opening",
+    ]);
+    let other = add(&[
+        "--start",
+        "5",
+        "--end",
+        "9",
+        "--keyword",
+        "demo",
+        "--keyword",
+        "close-up",
+    ]);
+    let bad = run(
+        library.path(),
+        &["segment", "add", &source, "--start", "20", "--end", "40"],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("inside the source"));
+
+    let list = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["segment", "list", "--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&stdout(&run(library.path(), &all))).unwrap()
+    };
+    assert_eq!(list(&[]).as_array().unwrap().len(), 2);
+    let intro = list(&["--keyword", "intro"]);
+    assert_eq!(intro[0]["id"], favourite.as_str());
+    assert_eq!(intro[0]["keywords"], serde_json::json!(["intro"]));
+    assert_eq!(intro[0]["notes"], "opening");
+    assert_eq!(list(&["--favorite"]).as_array().unwrap().len(), 1);
+    assert_eq!(list(&["--min", "3"])[0]["id"], other.as_str());
+    assert_eq!(list(&["--source", &source]).as_array().unwrap().len(), 2);
+
+    stdout(&run(
+        library.path(),
+        &[
+            "segment",
+            "edit",
+            &other,
+            "--end",
+            "8",
+            "--favorite",
+            "true",
+        ],
+    ));
+    assert_eq!(list(&["--favorite"]).as_array().unwrap().len(), 2);
+    assert_eq!(list(&["--min", "3.5"]).as_array().unwrap().len(), 0);
+    stdout(&run(
+        library.path(),
+        &["segment", "assign", &p, &other, &favourite],
+    ));
+
+    let variants: serde_json::Value = serde_json::from_str(&stdout(&run(
+        library.path(),
+        &["variants", &p, "--count", "2", "--target", "8", "--json"],
+    )))
+    .unwrap();
+    let uses_favourite = variants["variants"].as_array().unwrap().iter().any(|v| {
+        v["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["start_s"].as_f64() == Some(0.5))
+    });
+    assert!(uses_favourite, "{variants:#}");
+
+    stdout(&run(library.path(), &["segment", "delete", &favourite]));
+    assert_eq!(list(&[]).as_array().unwrap().len(), 1);
+}

@@ -74,6 +74,7 @@ pub fn generate(
         });
     }
     let settings = WindowSettings::default();
+    let manual = library.segments_for_variants(project_id)?;
     let mut spans = Vec::new();
     let mut candidates = Vec::new();
     for source in library
@@ -88,11 +89,11 @@ pub fn generate(
             id: source.id.clone(),
             duration_s: source.duration_s,
         });
-        for w in analysis
-            .windows(request.target_s, &settings)
-            .into_iter()
-            .filter(|w| w.rejected.is_none())
-        {
+        let windows = analysis.windows(request.target_s, &settings);
+        for segment in manual.iter().filter(|m| m.source_id == source.id) {
+            candidates.push(manual_candidate(segment, &analysis, &windows));
+        }
+        for w in windows.into_iter().filter(|w| w.rejected.is_none()) {
             candidates.push(Candidate {
                 source_id: source.id.clone(),
                 start_s: w.start_s,
@@ -144,4 +145,46 @@ pub fn generate(
         .collect();
     let clips = library.replace_variants(project_id, &timelines)?;
     Ok((variants, clips))
+}
+
+/// A segment the creator marked, as a candidate: scored from the windows it covers, with the hash
+/// of its middle frame. It is offered even where the windows were rejected: the creator chose it.
+fn manual_candidate(
+    segment: &crate::library::segments::Segment,
+    analysis: &super::SourceAnalysis,
+    windows: &[super::windows::Window],
+) -> Candidate {
+    let covered: Vec<&super::windows::Window> = windows
+        .iter()
+        .filter(|w| w.start_s < segment.end_s && segment.start_s < w.end_s)
+        .collect();
+    let mean = |f: fn(&super::windows::Window) -> f64, default: f64| {
+        if covered.is_empty() {
+            default
+        } else {
+            covered.iter().map(|w| f(w)).sum::<f64>() / covered.len() as f64
+        }
+    };
+    let middle = (segment.start_s + segment.end_s) / 2.0;
+    let phash = analysis
+        .frames
+        .iter()
+        .min_by(|a, b| {
+            ((a.t as f64) - middle)
+                .abs()
+                .total_cmp(&((b.t as f64) - middle).abs())
+        })
+        .map_or(0, |f| f.phash);
+    Candidate {
+        source_id: segment.source_id.clone(),
+        start_s: segment.start_s,
+        end_s: segment.end_s,
+        score: mean(|w| w.score, 0.5),
+        // Chosen by hand: never dropped for moving too little.
+        motion: mean(|w| w.motion, 1.0).max(0.05),
+        phash,
+        focus_x: mean(|w| w.focus_x, 0.5),
+        focus_y: mean(|w| w.focus_y, 0.5),
+        favourite: segment.favorite,
+    }
 }

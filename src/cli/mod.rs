@@ -13,6 +13,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use edit_factory::app_dirs;
 use edit_factory::jobs::{CancelToken, JobOutcome, JobQueue, JobStatus, NewJob};
+use edit_factory::library::segments::{SegmentEdit, SegmentFilter};
 use edit_factory::library::{parse_id, Access, Library};
 use edit_factory::media;
 use edit_factory::text::{printable, printable_path};
@@ -105,6 +106,9 @@ enum Command {
     /// List, cancel, retry and run jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Mark, list, edit and delete segments of sources by hand
+    #[command(subcommand)]
+    Segment(SegmentCommand),
     /// Read and change app settings (e.g. `settings set analyze_after_import false`)
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -167,6 +171,65 @@ enum JobsCommand {
     Retry { id: String },
     /// Run queued jobs until none are left, with progress bars
     Run,
+}
+
+#[derive(Subcommand)]
+enum SegmentCommand {
+    /// Mark a segment of a source; prints its id
+    Add {
+        source_id: String,
+        #[arg(long, value_name = "SECONDS")]
+        start: f64,
+        #[arg(long, value_name = "SECONDS")]
+        end: f64,
+        /// A keyword (repeat for several): intro, product, demo, close-up, transition, outro, talking, or any word
+        #[arg(long = "keyword", value_name = "WORD")]
+        keywords: Vec<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        favorite: bool,
+    },
+    /// The segment library, filtered
+    List {
+        #[arg(long, value_name = "SOURCE_ID")]
+        source: Option<String>,
+        #[arg(long)]
+        keyword: Option<String>,
+        /// Only favourites
+        #[arg(long)]
+        favorite: bool,
+        /// At least this long (seconds)
+        #[arg(long, value_name = "SECONDS")]
+        min: Option<f64>,
+        /// At most this long (seconds)
+        #[arg(long, value_name = "SECONDS")]
+        max: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a segment (keywords given replace the old ones)
+    Edit {
+        id: String,
+        #[arg(long)]
+        start: Option<f64>,
+        #[arg(long)]
+        end: Option<f64>,
+        #[arg(long = "keyword", value_name = "WORD")]
+        keywords: Vec<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, value_name = "true|false")]
+        favorite: Option<bool>,
+    },
+    Delete {
+        id: String,
+    },
+    /// Give a project these segments, in this order
+    Assign {
+        project_id: String,
+        segment_ids: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -343,6 +406,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 JobsCommand::Run => jobs::run_all(&queue),
             }
         }
+        Command::Segment(ref command) => segments(&open()?, command),
         Command::Settings(ref command) => {
             let library = open()?;
             match command {
@@ -361,6 +425,81 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }) => {
             let library = open()?;
             output::sources(&library.project_sources(&parse_id(project_id)?)?, json)
+        }
+    }
+}
+
+fn segments(library: &Library, command: &SegmentCommand) -> Result<(), Failure> {
+    match command {
+        SegmentCommand::Add {
+            source_id,
+            start,
+            end,
+            keywords,
+            note,
+            favorite,
+        } => {
+            let segment = library.create_segment(
+                &parse_id(source_id)?,
+                *start,
+                *end,
+                keywords,
+                note,
+                *favorite,
+            )?;
+            output::line(&segment.id)
+        }
+        SegmentCommand::List {
+            source,
+            keyword,
+            favorite,
+            min,
+            max,
+            json,
+        } => {
+            let filter = SegmentFilter {
+                profile_id: None,
+                source_id: source.as_deref().map(parse_id).transpose()?,
+                keyword: keyword.clone(),
+                favorite_only: *favorite,
+                min_duration_s: *min,
+                max_duration_s: *max,
+            };
+            output::segments(&library.segments(&filter)?, *json)
+        }
+        SegmentCommand::Edit {
+            id,
+            start,
+            end,
+            keywords,
+            note,
+            favorite,
+        } => {
+            let edit = SegmentEdit {
+                start_s: *start,
+                end_s: *end,
+                keywords: (!keywords.is_empty()).then(|| keywords.clone()),
+                notes: note.clone(),
+                favorite: *favorite,
+            };
+            let segment = library.edit_segment(&parse_id(id)?, &edit)?;
+            output::segments(&[segment], false)
+        }
+        SegmentCommand::Delete { id } => {
+            let id = parse_id(id)?;
+            library.delete_segment(&id)?;
+            output::line(&format!("deleted segment {id}"))
+        }
+        SegmentCommand::Assign {
+            project_id,
+            segment_ids,
+        } => {
+            let ids = segment_ids
+                .iter()
+                .map(|id| parse_id(id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let assigned = library.assign_segments(&parse_id(project_id)?, &ids)?;
+            output::segments(&assigned, false)
         }
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use edit_factory::import::{ImportOutcome, ImportReport};
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
+use edit_factory::library::segments::Segment;
 use edit_factory::library::sources::Source;
 use edit_factory::media::MediaInfo;
 use edit_factory::text::printable;
@@ -153,6 +154,28 @@ pub fn import_report(report: &ImportReport, as_json: bool) -> Result<(), Failure
         line(&format!(
             "{} non-media file(s) skipped",
             report.skipped_non_media
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn segments(segments: &[Segment], as_json: bool) -> Result<(), Failure> {
+    if as_json {
+        return json(segments);
+    }
+    if segments.is_empty() {
+        return line("no segments");
+    }
+    for s in segments {
+        line(&format!(
+            "{}  {:>8.2}–{:<8.2} {}{}  {}  {}",
+            s.id,
+            s.start_s,
+            s.end_s,
+            if s.favorite { "★ " } else { "" },
+            printable(&s.file_name),
+            s.keywords.join(","),
+            printable(&s.notes)
         ))?;
     }
     Ok(())

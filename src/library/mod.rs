@@ -12,6 +12,7 @@ mod migrations;
 pub mod profiles;
 pub mod projects;
 mod read_pool;
+pub mod segments;
 pub mod settings;
 pub mod sources;
 mod sweep;
