@@ -260,11 +260,11 @@ fn every_shared_file_analyses_or_is_refused_by_name() {
                 assert!(
                     windows
                         .iter()
-                        .all(|w| w.end_s <= found.info.duration_s + 0.01),
+                        .all(|w| w.end_s <= found.analysis.duration_s + 0.01),
                     "{}",
                     row.path
                 );
-                if row.has_audio() && found.info.duration_s >= 0.2 {
+                if row.has_audio() && found.analysis.duration_s >= 0.2 {
                     assert!(
                         !found.analysis.loudness.is_empty(),
                         "{}: loudness",

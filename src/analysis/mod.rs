@@ -98,6 +98,7 @@ pub fn analyze(
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
+        skip_b_frames: std::env::var_os("EDIT_FACTORY_ANALYSIS_ALL_FRAMES").is_none(),
     };
     let meter_err = |e: ebur128::Error| AnalysisError::Loudness {
         path: shown.clone(),
@@ -154,22 +155,23 @@ pub fn analyze(
 
 /// What [`analyze_cached`] found.
 pub struct Analysed {
-    pub info: MediaInfo,
     pub content_hash: String,
     pub analysis: SourceAnalysis,
     /// Read from the library instead of decoded.
     pub cached: bool,
 }
 
-/// Analyse `path`, or read its analysis from `library` when this content was analysed before;
-/// a fresh analysis is stored there. `progress` hears the fraction done (0–1).
+/// Analyse `path`, or read its analysis from `library` when this content was analysed before
+/// (nothing is decoded or even probed then); a fresh analysis is stored there. `progress` hears the
+/// fraction done (0–1).
 pub fn analyze_cached(
     library: Option<&crate::library::Library>,
     path: &Path,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64),
 ) -> Result<Analysed, CachedAnalysisError> {
-    let info = crate::media::probe(path, cancel)?;
+    // Refuses what is not a regular file before anything opens it.
+    crate::media::probe::regular_file(path)?;
     let content_hash =
         crate::media::fingerprint::fingerprint(path).map_err(|e| MediaError::Unreadable {
             path: crate::text::printable_path(path),
@@ -178,13 +180,13 @@ pub fn analyze_cached(
     if let Some(library) = library {
         if let Some(analysis) = cache::load(library, &content_hash)? {
             return Ok(Analysed {
-                info,
                 content_hash,
                 analysis,
                 cached: true,
             });
         }
     }
+    let info = crate::media::probe(path, cancel)?;
     let duration = info.duration_s.max(0.001);
     let analysis = analyze(path, &info, cancel, |decoded| {
         progress((decoded / duration).clamp(0.0, 1.0))
@@ -193,7 +195,6 @@ pub fn analyze_cached(
         cache::store(library, &content_hash, &analysis)?;
     }
     Ok(Analysed {
-        info,
         content_hash,
         analysis,
         cached: false,
