@@ -7,9 +7,14 @@
 
 use std::path::PathBuf;
 
+use edit_factory::analysis::selection::Mode;
+use edit_factory::analysis::variants::{generate, VariantRequest};
+use edit_factory::analysis::{cache, Overview};
 use edit_factory::jobs::{Job, JobSummary, NewJob};
+use edit_factory::library::clips::Clip;
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
+use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
 use edit_factory::user_error::UserError;
@@ -162,6 +167,59 @@ commands! {
 
     fn job_retry(state, job_id: String) -> JobSummary {
         Ok(state.queue.retry(&parse_id(&job_id)?)?.summary())
+    }
+
+    /// A source's analysis at a glance (`null` until it is analysed).
+    fn source_analysis(state, source_id: String, target_s: f64) -> Option<Overview> {
+        let source = state.library.source(&parse_id(&source_id)?)?;
+        Ok(cache::load(&state.library, &source.content_hash)?.map(|a| a.overview(target_s)))
+    }
+
+    /// Analyse a source now (a job; nothing happens when one is already queued or running).
+    fn analyze_start(state, source_id: String) -> JobSummary {
+        let source = state.library.source(&parse_id(&source_id)?)?;
+        Ok(state.queue.enqueue_analysis(&source.id, None)?.summary())
+    }
+
+    /// Build a project's variants from its analysed footage (selected variants are kept).
+    fn variants_generate(state, project_id: String, count: u32, target_s: f64, mode: Mode, seed: u32) -> Vec<Clip> {
+        let request = VariantRequest {
+            count: count as usize,
+            target_s,
+            mode,
+            seed: seed as u64,
+        };
+        Ok(generate(&state.library, &parse_id(&project_id)?, &request)?.1)
+    }
+
+    fn clips_list(state, project_id: String) -> Vec<Clip> {
+        Ok(state.library.clips(&parse_id(&project_id)?)?)
+    }
+
+    /// Keep (or stop keeping) a variant through regeneration.
+    fn clip_select(state, clip_id: String, selected: bool) -> Clip {
+        Ok(state.library.select_clip(&parse_id(&clip_id)?, selected)?)
+    }
+
+    /// The segment library, filtered.
+    fn segments_list(state, filter: SegmentFilter) -> Vec<Segment> {
+        let mut filter = filter;
+        filter.source_id = filter.source_id.as_deref().map(parse_id).transpose()?;
+        filter.profile_id = filter.profile_id.as_deref().map(parse_id).transpose()?;
+        Ok(state.library.segments(&filter)?)
+    }
+
+    /// Mark a segment of a source.
+    fn segment_create(state, source_id: String, start_s: f64, end_s: f64, keywords: Vec<String>, notes: String, favorite: bool) -> Segment {
+        Ok(state.library.create_segment(&parse_id(&source_id)?, start_s, end_s, &keywords, &notes, favorite)?)
+    }
+
+    fn segment_edit(state, segment_id: String, edit: SegmentEdit) -> Segment {
+        Ok(state.library.edit_segment(&parse_id(&segment_id)?, &edit)?)
+    }
+
+    fn segment_delete(state, segment_id: String) -> () {
+        Ok(state.library.delete_segment(&parse_id(&segment_id)?)?)
     }
 }
 

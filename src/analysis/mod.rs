@@ -77,6 +77,47 @@ impl SourceAnalysis {
     }
 }
 
+/// A source's analysis at a glance, for drawing under its thumbnail and in the segment player.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Overview {
+    pub duration_s: f64,
+    pub scene_cuts_s: Vec<f64>,
+    /// Seconds per entry of `heat`.
+    pub heat_step_s: f64,
+    /// The best usable window score covering each step (0–1); `null` where nothing is usable.
+    pub heat: Vec<Option<f64>>,
+    pub integrated_lufs: Option<f32>,
+}
+
+impl SourceAnalysis {
+    pub fn overview(&self, target_s: f64) -> Overview {
+        const STEP: f64 = 0.5;
+        let steps = (self.duration_s / STEP).ceil().max(0.0) as usize;
+        let mut heat: Vec<Option<f64>> = vec![None; steps];
+        for w in self
+            .windows(target_s, &WindowSettings::default())
+            .iter()
+            .filter(|w| w.rejected.is_none())
+        {
+            let (from, to) = (
+                (w.start_s / STEP) as usize,
+                ((w.end_s / STEP).ceil() as usize).min(steps),
+            );
+            for cell in &mut heat[from.min(steps)..to] {
+                *cell = Some(cell.map_or(w.score, |c| c.max(w.score)));
+            }
+        }
+        Overview {
+            duration_s: self.duration_s,
+            scene_cuts_s: self.scene_cuts_s.iter().map(|&c| c as f64).collect(),
+            heat_step_s: STEP,
+            heat,
+            integrated_lufs: self.integrated_lufs,
+        }
+    }
+}
+
 /// Analyse one file. `progress` hears the seconds decoded so far.
 pub fn analyze(
     path: &Path,

@@ -105,6 +105,10 @@ impl Job {
             id: self.id.clone(),
             kind: self.kind(),
             project_id: self.project_id.clone(),
+            subject_id: match &self.spec {
+                JobSpec::Analyze { source_id } => Some(source_id.clone()),
+                _ => None,
+            },
             status: self.status,
             attempts: self.attempts,
             max_attempts: self.max_attempts,
@@ -129,6 +133,8 @@ pub struct JobSummary {
     pub id: String,
     pub kind: JobKind,
     pub project_id: Option<String>,
+    /// What the job works on besides its project (the source an analysis reads).
+    pub subject_id: Option<String>,
     pub status: JobStatus,
     pub attempts: u32,
     pub max_attempts: u32,

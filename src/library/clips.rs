@@ -58,6 +58,27 @@ impl Library {
         })
     }
 
+    /// Mark a variant as kept (selected) or not; selected variants survive regeneration.
+    pub fn select_clip(&self, clip_id: &str, selected: bool) -> Result<Clip, LibraryError> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                &format!("UPDATE clips SET selected = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+                params![clip_id, selected],
+            )?;
+            if changed == 0 {
+                return Err(LibraryError::NotFound {
+                    entity: "variant",
+                    id: clip_id.to_owned(),
+                });
+            }
+            Ok(tx.query_row(
+                &format!("SELECT {COLUMNS} FROM clips WHERE id = ?1"),
+                [clip_id],
+                from_row,
+            )?)
+        })
+    }
+
     /// Replace a project's variants with `timelines`, keeping the ones the creator selected
     /// (they come first, the new ones after), in one transaction.
     pub fn replace_variants(

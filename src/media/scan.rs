@@ -144,8 +144,25 @@ pub(super) fn scan(
             Ok(_) => {}
             Err(e) => {
                 guard.detach = given_up(&e);
+                let s = lock(&shared);
                 // A refusal by type reads better than the demuxer's complaint about it.
-                return Err(refused_type(&lock(&shared).scan, &path_text).unwrap_or(e));
+                if let Some(refusal) = refused_type(&s.scan, &path_text) {
+                    return Err(refusal);
+                }
+                // The demuxer found the type but never a stream: GStreamer 1.22's parsebin can
+                // swallow the demuxer's own error while it plugs it (qtdemux on an MP4 cut before
+                // its index), leaving a pipeline where nothing moves. The file is the problem.
+                if matches!(e, MediaError::Stalled { .. })
+                    && s.scan.container_caps.is_some()
+                    && s.scan.streams.is_empty()
+                {
+                    return Err(MediaError::Corrupt {
+                        path: path_text.clone(),
+                        reason: "no playable stream could be read from it".into(),
+                        detail: e.to_string(),
+                    });
+                }
+                return Err(e);
             }
         }
         let mut s = lock(&shared);

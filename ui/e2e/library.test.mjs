@@ -313,3 +313,80 @@ test("the window answers while another process holds the library's write lock", 
   assert.ok(timings.write > 2000, `the write waited for the other process (${timings.write} ms)`);
   await released;
 });
+
+test("mark a segment with I and O in the segment player and find it in the library", async () => {
+  await (await browser.$('[data-testid="project-new"]')).click();
+  const name = await browser.$('[data-testid="dialog-input"]');
+  await name.waitForDisplayed({ timeout: 5000 });
+  await name.setValue("Marks");
+  await (await browser.$('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Marks", { timeout: 10_000 });
+  await startImport([
+    path.join(media, "video/moviepy_chaplin_h264_mp3.mp4"),
+    path.join(media, "video/moviepy_bbb_0_30_vp8_vorbis_music.webm"),
+    path.join(media, "video/moviepy_fire2_phone_rot180_vfr.mp4"),
+  ]);
+  await waitForText('[data-testid="import-status"]', /Imported 3 files/, 30_000, "the import did not finish");
+  // The analysis of each source ends with a heat strip under its thumbnail.
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="heat-strip"]')).length === 3, {
+    timeout: 120_000,
+    timeoutMsg: "the sources were not analysed",
+  });
+  const cuts = await browser.execute(() => [...document.querySelectorAll('[data-testid="heat-strip"]')].map((c) => Number(c.dataset.cuts)));
+  assert.ok(cuts.includes(3), `the film shows its three scene cuts: ${cuts}`);
+  const cards = await browser.$$('[data-testid="source-card"]');
+  await cards[0].click();
+  const ready = async () => (await browser.execute(() => document.querySelector('[data-testid="player-video"]')?.readyState ?? -1)) >= 2;
+  await browser.waitUntil(ready, { timeout: 20_000, timeoutMsg: "the segment player did not load the video" });
+  const at = async (t) => {
+    await browser.execute((t) => {
+      const v = document.querySelector('[data-testid="player-video"]');
+      v.pause();
+      v.currentTime = t;
+    }, t);
+    await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="player-video"]').seeking)) === false, { timeout: 5000 });
+  };
+  await (await browser.$('[data-testid="segment-timeline"]')).click();
+  await at(1.0);
+  await browser.keys("i");
+  await at(3.0);
+  await browser.keys("o");
+  const editor = await browser.$('[data-testid="segment-editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the marked segment did not open in the editor" });
+  assert.match(await editor.getText(), /Segment 1\.00–3\.00 s/);
+  // Give it a keyword and a star from the editor.
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="segment-editor"] .chip')].find((b) => b.textContent === "demo").click(),
+  );
+  await browser.waitUntil(
+    async () => (await browser.execute(() => document.querySelector('[data-testid="segment-editor"] .chip.on')?.textContent)) === "demo",
+    { timeout: 5000, timeoutMsg: "the keyword did not stick" },
+  );
+  await (await browser.$('[data-testid="segment-editor"] button[aria-label="Favourite"]')).click();
+  await browser.waitUntil(
+    async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="segment-row"]')].map((r) => r.textContent).join("|"))).includes("1.00–3.00 s"),
+    { timeout: 10_000, timeoutMsg: "the segment is not in the library" },
+  );
+  const row = await browser.execute(() => document.querySelector('[data-testid="segment-row"]').textContent);
+  assert.match(row, /★/);
+  assert.match(row, /demo/);
+  await screenshot("segment-player");
+  // The library tab lists it too, and its keyword filter finds it.
+  await (await browser.$('[data-testid="tab-segments"]')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="segments-tab"] [data-testid="segment-row"]')).length === 1, {
+    timeout: 10_000,
+    timeoutMsg: "the segment library tab does not show the segment",
+  });
+  await screenshot("segment-library");
+  // Variants from the analysed footage.
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  const generate = await browser.$('[data-testid="variants-generate"]');
+  await browser.waitUntil(async () => await generate.isEnabled(), { timeout: 120_000, timeoutMsg: "the analyses did not finish" });
+  await generate.click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant"]')).length === 3, {
+    timeout: 30_000,
+    timeoutMsg: "three variants did not appear",
+  });
+  await screenshot("variants");
+  await (await browser.$('[data-testid="tab-footage"]')).click();
+});

@@ -9,7 +9,11 @@ import { formatDuration, plural } from "../format";
 import { mediaUrl, showError } from "../stores/app";
 import { importState, startImport, startVerify } from "../stores/imports";
 import { selectedProject, sources } from "../stores/library";
+import { AnalysisStrip } from "./AnalysisStrip";
 import { Player } from "./Player";
+import { SegmentLibrary } from "./SegmentLibrary";
+import { SegmentPlayer } from "./SegmentPlayer";
+import { VariantsPanel } from "./VariantsPanel";
 
 const VIDEO_EXTENSIONS = ["mp4", "m4v", "mov", "mkv", "webm", "avi", "mts", "m2ts", "ts", "mpg", "mpeg", "3gp"];
 const AUDIO_EXTENSIONS = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus"];
@@ -65,6 +69,9 @@ function SourceCard(props: { source: Source; active: boolean; onPlay: () => void
         </Show>
         <span class="duration">{formatDuration(props.source.duration_s)}</span>
       </div>
+      <Show when={props.source.has_video}>
+        <AnalysisStrip sourceId={props.source.id} />
+      </Show>
       <div class="caption">{props.source.file_name}</div>
       <div class="badges">
         <For each={badges(props.source)}>{([text, kind]) => <span class={`badge ${kind}`}>{text}</span>}</For>
@@ -108,8 +115,11 @@ function ImportReportView() {
   );
 }
 
+type Tab = "footage" | "variants" | "segments";
+
 export function ProjectView(props: { project: Project }) {
   const [playing, setPlaying] = createSignal<Source | null>(null);
+  const [tab, setTab] = createSignal<Tab>("footage");
   const [dragging, setDragging] = createSignal(false);
   // A new project closes the player.
   createEffect(() => {
@@ -152,7 +162,24 @@ export function ProjectView(props: { project: Project }) {
         </div>
       </header>
       <ImportReportView />
-      <div class="content">
+      <nav class="tabs" role="tablist">
+        <For each={[["footage", "Footage"], ["variants", "Variants"], ["segments", "Segments"]] as [Tab, string][]}>
+          {([id, label]) => (
+            <button role="tab" data-testid={`tab-${id}`} classList={{ on: tab() === id }} onClick={() => setTab(id)}>
+              {label}
+            </button>
+          )}
+        </For>
+      </nav>
+      <Show when={tab() === "variants"}>
+        <VariantsPanel />
+      </Show>
+      <Show when={tab() === "segments"}>
+        <div class="segments-tab" data-testid="segments-tab">
+          <SegmentLibrary />
+        </div>
+      </Show>
+      <div class="content" hidden={tab() !== "footage"}>
         <div class="source-grid" data-testid="source-grid">
           <Show
             when={sources().length > 0}
@@ -166,7 +193,16 @@ export function ProjectView(props: { project: Project }) {
           </Show>
         </div>
         <Show when={playing()} keyed>
-          {(source) => <Player source={source} onClose={() => setPlaying(null)} />}
+          {(source) =>
+            source.has_video ? (
+              <div class="player-column">
+                <SegmentPlayer source={source} onClose={() => setPlaying(null)} />
+                <SegmentLibrary />
+              </div>
+            ) : (
+              <Player source={source} onClose={() => setPlaying(null)} />
+            )
+          }
         </Show>
       </div>
       <Show when={dragging()}>

@@ -1,0 +1,86 @@
+// A project's variants: how many, how long, which way to pick; each variant's pieces with their
+// total length; keep the good ones through regeneration.
+import { createSignal, For, onMount, Show } from "solid-js";
+import type { Clip } from "../bindings/Clip";
+import type { Mode } from "../bindings/Mode";
+import { formatDuration, plural } from "../format";
+import { mediaUrl } from "../stores/app";
+import { analysisOf } from "../stores/analysis";
+import { selectedProject, sources } from "../stores/library";
+import { busy, clips, generateVariants, loadClips, toggleKept } from "../stores/variants";
+
+const NS = 1e9;
+
+function VariantCard(props: { clip: Clip }) {
+  const length = () => props.clip.timeline.items.reduce((sum, i) => sum + (i.out - i.in) / NS, 0);
+  const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
+  return (
+    <li class="variant" data-testid="variant" classList={{ kept: props.clip.selected }}>
+      <div class="variant-head">
+        <strong>{props.clip.name}</strong>
+        <span class="muted">
+          {formatDuration(length())} · {plural(props.clip.timeline.items.length, "piece")}
+        </span>
+        <label class="inline">
+          <input type="checkbox" checked={props.clip.selected} onChange={() => void toggleKept(props.clip)} /> Keep
+        </label>
+      </div>
+      <div class="pieces">
+        <For each={props.clip.timeline.items}>
+          {(item) => (
+            <figure class="piece" title={`${nameOf(item.source_id)} ${(item.in / NS).toFixed(1)}–${(item.out / NS).toFixed(1)} s`}>
+              <img src={mediaUrl(item.source_id, "thumbnail")} alt="" loading="lazy" />
+              <figcaption>{((item.out - item.in) / NS).toFixed(1)} s</figcaption>
+            </figure>
+          )}
+        </For>
+      </div>
+    </li>
+  );
+}
+
+export function VariantsPanel() {
+  const [count, setCount] = createSignal(3);
+  const [target, setTarget] = createSignal(selectedProject()?.target_duration_s ?? 20);
+  const [mode, setMode] = createSignal<Mode>("auto");
+  onMount(() => void loadClips());
+  const analysing = () => sources().filter((s) => analysisOf(s.id)).length;
+  return (
+    <section class="variants-panel" data-testid="variants-panel">
+      <div class="variant-controls">
+        <label class="inline">
+          Variants
+          <input type="number" min="1" max="10" value={count()} onChange={(e) => setCount(Number(e.currentTarget.value) || 1)} />
+        </label>
+        <label class="inline">
+          Seconds each
+          <input type="number" min="5" max="180" value={target()} onChange={(e) => setTarget(Number(e.currentTarget.value) || 20)} />
+        </label>
+        <label class="inline">
+          Pick
+          <select onChange={(e) => setMode(e.currentTarget.value as Mode)}>
+            <option value="auto">best moments</option>
+            <option value="random">at random</option>
+            <option value="sequential">in shooting order</option>
+          </select>
+        </label>
+        <button
+          class="primary"
+          data-testid="variants-generate"
+          disabled={busy() || analysing() > 0}
+          onClick={() => void generateVariants(Math.min(10, Math.max(1, count())), target(), mode())}
+        >
+          {clips().length ? "Regenerate" : "Make variants"}
+        </button>
+        <Show when={analysing() > 0}>
+          <span class="muted">Analysing {plural(analysing(), "source")}…</span>
+        </Show>
+      </div>
+      <Show when={clips().length > 0} fallback={<p class="muted">No variants yet.</p>}>
+        <ul class="variant-list">
+          <For each={clips()}>{(clip) => <VariantCard clip={clip} />}</For>
+        </ul>
+      </Show>
+    </section>
+  );
+}

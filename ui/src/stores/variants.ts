@@ -1,0 +1,46 @@
+// The variants domain: the open project's variants, and making new ones.
+import { createSignal } from "solid-js";
+import { commands } from "../bindings/commands";
+import type { Clip } from "../bindings/Clip";
+import type { Mode } from "../bindings/Mode";
+import { showError } from "./app";
+import { selectedProject } from "./library";
+
+const [clips, setClips] = createSignal<Clip[]>([]);
+const [busy, setBusy] = createSignal(false);
+export { busy, clips };
+
+export async function loadClips(): Promise<void> {
+  const project = selectedProject();
+  if (!project) {
+    setClips([]);
+    return;
+  }
+  try {
+    setClips(await commands.clipsList(project.id));
+  } catch (error) {
+    showError(error, "Could not list the variants");
+  }
+}
+
+export async function generateVariants(count: number, targetS: number, mode: Mode): Promise<void> {
+  const project = selectedProject();
+  if (!project || busy()) return;
+  setBusy(true);
+  try {
+    setClips(await commands.variantsGenerate(project.id, count, targetS, mode, Math.floor(Math.random() * 1e9)));
+  } catch (error) {
+    showError(error, "Could not make variants");
+  } finally {
+    setBusy(false);
+  }
+}
+
+export async function toggleKept(clip: Clip): Promise<void> {
+  try {
+    const changed = await commands.clipSelect(clip.id, !clip.selected);
+    setClips(clips().map((c) => (c.id === changed.id ? changed : c)));
+  } catch (error) {
+    showError(error, "Could not keep the variant");
+  }
+}
