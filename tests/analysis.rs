@@ -303,3 +303,45 @@ fn a_cancelled_analysis_stops_at_once_and_stores_nothing() {
         "nothing partial stored"
     );
 }
+
+#[test]
+fn one_variant_is_made_anew_unlike_the_others_and_kept_ones_survive_regeneration() {
+    let (_dir, library) = common::temp_library();
+    let project = analysed_project(
+        &library,
+        "Again",
+        &[
+            common::media("video/moviepy_bbb_0_30_vp8_vorbis_music.webm"),
+            common::media("video/moviepy_chaplin_h264_mp3.mp4"),
+        ],
+    );
+    let request = VariantRequest {
+        count: 3,
+        target_s: 8.0,
+        mode: Mode::Auto,
+        seed: 2,
+    };
+    let (_, clips) = generate(&library, &project, &request).unwrap();
+    let key = |c: &edit_factory::library::clips::Clip| {
+        c.timeline
+            .items
+            .iter()
+            .map(|i| (i.source_id.clone(), i.in_ns, i.out_ns))
+            .collect::<Vec<_>>()
+    };
+    let before: Vec<_> = clips.iter().map(key).collect();
+    let (_, renewed) =
+        edit_factory::analysis::variants::regenerate_one(&library, &clips[1].id, &request).unwrap();
+    assert_eq!(renewed.id, clips[1].id);
+    assert!(
+        !before.contains(&key(&renewed)),
+        "the new variant repeats one that exists"
+    );
+
+    // A kept variant stays as it is through a regeneration of all.
+    library.select_clip(&clips[0].id, true).unwrap();
+    let (_, again) = generate(&library, &project, &request).unwrap();
+    assert_eq!(again.len(), 4);
+    assert_eq!(again[0].id, clips[0].id);
+    assert_eq!(key(&again[0]), before[0]);
+}

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use edit_factory::analysis::selection::Mode;
-use edit_factory::analysis::variants::{generate, VariantRequest};
+use edit_factory::analysis::variants::{generate, regenerate_one, VariantRequest};
 use edit_factory::analysis::{cache, Overview};
 use edit_factory::jobs::{Job, JobSummary, NewJob};
 use edit_factory::library::clips::Clip;
@@ -37,6 +37,14 @@ pub struct AppInfo {
     pub media_base_url: String,
     /// The library cannot be written (opened read-only): nothing can be changed.
     pub read_only: bool,
+}
+
+/// Variants as made, and what could not be done as asked.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct VariantsMade {
+    pub clips: Vec<Clip>,
+    pub notes: Vec<String>,
 }
 
 /// Run `work` on the blocking pool: database and media work never runs on the main thread.
@@ -182,14 +190,26 @@ commands! {
     }
 
     /// Build a project's variants from its analysed footage (selected variants are kept).
-    fn variants_generate(state, project_id: String, count: u32, target_s: f64, mode: Mode, seed: u32) -> Vec<Clip> {
+    fn variants_generate(state, project_id: String, count: u32, target_s: f64, mode: Mode, seed: u32) -> VariantsMade {
         let request = VariantRequest {
             count: count as usize,
             target_s,
             mode,
             seed: seed as u64,
         };
-        Ok(generate(&state.library, &parse_id(&project_id)?, &request)?.1)
+        let (made, clips) = generate(&state.library, &parse_id(&project_id)?, &request)?;
+        Ok(VariantsMade { clips, notes: made.notes })
+    }
+
+    /// Make one variant anew, different from the project's others.
+    fn variant_regenerate(state, clip_id: String, target_s: f64, mode: Mode, seed: u32) -> Clip {
+        let request = VariantRequest {
+            count: 1,
+            target_s,
+            mode,
+            seed: seed as u64,
+        };
+        Ok(regenerate_one(&state.library, &parse_id(&clip_id)?, &request)?.1)
     }
 
     fn clips_list(state, project_id: String) -> Vec<Clip> {

@@ -78,6 +78,9 @@ pub struct Request {
     pub mode: Mode,
     pub seed: u64,
     pub duplicate_distance: u32,
+    /// Variants that exist already (e.g. the others when one is regenerated): the new ones differ
+    /// from them and use their moments less.
+    pub avoid: Vec<Vec<Pick>>,
 }
 
 /// One picked piece of a variant.
@@ -124,6 +127,24 @@ pub fn build(sources: &[SourceSpan], candidates: &[Candidate], request: &Request
     let mut rng = StdRng::seed_from_u64(request.seed);
     let mut variants: Vec<Vec<usize>> = Vec::new();
     let mut uses = vec![0u32; pool.len()];
+    let avoided: Vec<Vec<usize>> = request
+        .avoid
+        .iter()
+        .map(|picks| {
+            (0..pool.len())
+                .filter(|&i| {
+                    picks.iter().any(|p| {
+                        p.source_id == pool[i].source_id
+                            && p.start_s < pool[i].end_s
+                            && pool[i].start_s < p.end_s
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    for &i in avoided.iter().flatten() {
+        uses[i] += 1;
+    }
     for k in 0..count {
         let zone = (
             total * k as f64 / count as f64,
@@ -139,7 +160,7 @@ pub fn build(sources: &[SourceSpan], candidates: &[Candidate], request: &Request
         let mut made = None;
         for first in firsts.drain(..) {
             let picks = grow(&pool, &worth, first, total, &at, request, &mut rng);
-            if !variants.iter().any(|v| same(v, &picks)) {
+            if !variants.iter().chain(&avoided).any(|v| same(v, &picks)) {
                 made = Some(picks);
                 break;
             }
@@ -434,6 +455,7 @@ mod tests {
                 mode,
                 seed: 7,
                 duplicate_distance: 10,
+                avoid: Vec::new(),
             };
             let made = build(&sources, &candidates, &request);
             assert_eq!(made.variants.len(), 4, "{mode:?}: {:?}", made.notes);
@@ -488,6 +510,7 @@ mod tests {
                 mode: Mode::Auto,
                 seed: 1,
                 duplicate_distance: 10,
+                avoid: Vec::new(),
             },
         );
         for v in &made.variants {

@@ -3,7 +3,7 @@
 //! each piece's suggested crop.
 
 use super::cache;
-use super::selection::{self, Candidate, Mode, SourceSpan, Variants};
+use super::selection::{self, Candidate, Mode, Pick, SourceSpan, Variants};
 use super::settings::WindowSettings;
 use crate::library::clips::Clip;
 use crate::library::sources::Source;
@@ -32,6 +32,8 @@ pub enum VariantsError {
     },
     #[error("the variant count must be 1 to 10, not {0}")]
     Count(usize),
+    #[error("no other variant can be made from this footage ({notes})")]
+    NoNewVariant { notes: String },
 }
 
 impl VariantsError {
@@ -42,6 +44,9 @@ impl VariantsError {
                 Some("analyse the project's footage first (the app does it after import)")
             }
             Self::Count(_) => None,
+            Self::NoNewVariant { .. } => {
+                Some("add footage or mark more segments, or try another mode")
+            }
         }
     }
 }
@@ -66,6 +71,84 @@ pub fn generate(
     if !(1..=10).contains(&request.count) {
         return Err(VariantsError::Count(request.count));
     }
+    let made = pick(library, project_id, request, Vec::new())?;
+    let timelines: Vec<Timeline> = made.variants.iter().map(|p| timeline_of(p)).collect();
+    let clips = library.replace_variants(project_id, &timelines)?;
+    Ok((made, clips))
+}
+
+/// Make one variant anew, different from the project's others, in place of `clip_id`.
+pub fn regenerate_one(
+    library: &Library,
+    clip_id: &str,
+    request: &VariantRequest,
+) -> Result<(Variants, Clip), VariantsError> {
+    let clip = library.clip(clip_id)?;
+    let others: Vec<Vec<Pick>> = library
+        .clips(&clip.project_id)?
+        .into_iter()
+        .filter(|c| c.id != clip.id)
+        .map(|c| picks_of(&c.timeline))
+        .collect();
+    let request = VariantRequest {
+        count: 1,
+        ..request.clone()
+    };
+    let mut avoid = others;
+    avoid.push(picks_of(&clip.timeline));
+    let made = pick(library, &clip.project_id, &request, avoid)?;
+    let Some(picks) = made.variants.first() else {
+        return Err(VariantsError::NoNewVariant {
+            notes: made.notes.join("; "),
+        });
+    };
+    let updated = library.set_clip_timeline(clip_id, &timeline_of(picks))?;
+    Ok((made, updated))
+}
+
+fn picks_of(timeline: &Timeline) -> Vec<Pick> {
+    timeline
+        .items
+        .iter()
+        .map(|i| Pick {
+            source_id: i.source_id.clone(),
+            start_s: crate::timeline::seconds(i.in_ns),
+            end_s: crate::timeline::seconds(i.out_ns),
+            focus_x: i.framing.focus_x,
+            focus_y: i.framing.focus_y,
+        })
+        .collect()
+}
+
+fn timeline_of(picks: &[Pick]) -> Timeline {
+    Timeline::of_items(
+        DEFAULT_PRESET,
+        picks
+            .iter()
+            .map(|p| Item {
+                id: crate::library::new_id(),
+                source_id: p.source_id.clone(),
+                in_ns: nanos(p.start_s),
+                out_ns: nanos(p.end_s),
+                framing: Framing {
+                    mode: FramingMode::Fill,
+                    focus_x: p.focus_x.clamp(0.0, 1.0),
+                    focus_y: p.focus_y.clamp(0.0, 1.0),
+                    zoom: 1.0,
+                },
+                volume: 1.0,
+            })
+            .collect(),
+    )
+}
+
+/// Pick variants from the project's analysed footage and manual segments.
+fn pick(
+    library: &Library,
+    project_id: &str,
+    request: &VariantRequest,
+    avoid: Vec<Vec<Pick>>,
+) -> Result<Variants, VariantsError> {
     let missing = unanalysed(library, project_id)?;
     if !missing.is_empty() {
         return Err(VariantsError::NotAnalysed {
@@ -107,7 +190,7 @@ pub fn generate(
             });
         }
     }
-    let variants = selection::build(
+    Ok(selection::build(
         &spans,
         &candidates,
         &selection::Request {
@@ -116,35 +199,9 @@ pub fn generate(
             mode: request.mode,
             seed: request.seed,
             duplicate_distance: settings.duplicate_distance,
+            avoid,
         },
-    );
-    let timelines: Vec<Timeline> = variants
-        .variants
-        .iter()
-        .map(|picks| {
-            Timeline::of_items(
-                DEFAULT_PRESET,
-                picks
-                    .iter()
-                    .map(|p| Item {
-                        id: crate::library::new_id(),
-                        source_id: p.source_id.clone(),
-                        in_ns: nanos(p.start_s),
-                        out_ns: nanos(p.end_s),
-                        framing: Framing {
-                            mode: FramingMode::Fill,
-                            focus_x: p.focus_x.clamp(0.0, 1.0),
-                            focus_y: p.focus_y.clamp(0.0, 1.0),
-                            zoom: 1.0,
-                        },
-                        volume: 1.0,
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
-    let clips = library.replace_variants(project_id, &timelines)?;
-    Ok((variants, clips))
+    ))
 }
 
 /// A segment the creator marked, as a candidate: scored from the windows it covers, with the hash

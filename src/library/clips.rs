@@ -41,6 +41,20 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Clip> {
     })
 }
 
+fn get(conn: &Connection, clip_id: &str) -> Result<Clip, LibraryError> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM clips WHERE id = ?1"),
+        [clip_id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| LibraryError::NotFound {
+        entity: "variant",
+        id: clip_id.to_owned(),
+    })
+}
+
 fn list(conn: &Connection, project_id: &str) -> Result<Vec<Clip>, LibraryError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM clips WHERE project_id = ?1 ORDER BY variant_index"
@@ -58,6 +72,26 @@ impl Library {
         })
     }
 
+    pub fn clip(&self, clip_id: &str) -> Result<Clip, LibraryError> {
+        self.read(|conn| get(conn, clip_id))
+    }
+
+    /// Replace a variant's timeline.
+    pub fn set_clip_timeline(
+        &self,
+        clip_id: &str,
+        timeline: &Timeline,
+    ) -> Result<Clip, LibraryError> {
+        self.write(|tx| {
+            get(tx, clip_id)?;
+            tx.execute(
+                &format!("UPDATE clips SET timeline = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+                params![clip_id, timeline.to_json()],
+            )?;
+            get(tx, clip_id)
+        })
+    }
+
     /// Mark a variant as kept (selected) or not; selected variants survive regeneration.
     pub fn select_clip(&self, clip_id: &str, selected: bool) -> Result<Clip, LibraryError> {
         self.write(|tx| {
@@ -71,11 +105,7 @@ impl Library {
                     id: clip_id.to_owned(),
                 });
             }
-            Ok(tx.query_row(
-                &format!("SELECT {COLUMNS} FROM clips WHERE id = ?1"),
-                [clip_id],
-                from_row,
-            )?)
+            get(tx, clip_id)
         })
     }
 

@@ -7,11 +7,11 @@ import { formatDuration, plural } from "../format";
 import { mediaUrl } from "../stores/app";
 import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
-import { busy, clips, generateVariants, loadClips, toggleKept } from "../stores/variants";
+import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
 
 const NS = 1e9;
 
-function VariantCard(props: { clip: Clip }) {
+function VariantCard(props: { clip: Clip; regenerate: () => void }) {
   const length = () => props.clip.timeline.items.reduce((sum, i) => sum + (i.out - i.in) / NS, 0);
   const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
   return (
@@ -24,6 +24,9 @@ function VariantCard(props: { clip: Clip }) {
         <label class="inline">
           <input type="checkbox" checked={props.clip.selected} onChange={() => void toggleKept(props.clip)} /> Keep
         </label>
+        <button class="small" disabled={busy()} onClick={() => props.regenerate()} data-testid="variant-regenerate">
+          Make anew
+        </button>
       </div>
       <div class="pieces">
         <For each={props.clip.timeline.items}>
@@ -76,9 +79,12 @@ export function VariantsPanel() {
           <span class="muted">Analysing {plural(analysing(), "source")}…</span>
         </Show>
       </div>
+      <For each={notes()}>{(note) => <p class="muted note">Note: {note}</p>}</For>
       <Show when={clips().length > 0} fallback={<p class="muted">No variants yet.</p>}>
         <ul class="variant-list">
-          <For each={clips()}>{(clip) => <VariantCard clip={clip} />}</For>
+          <For each={clips()}>
+            {(clip) => <VariantCard clip={clip} regenerate={() => void regenerateOne(clip, target(), mode())} />}
+          </For>
         </ul>
       </Show>
     </section>

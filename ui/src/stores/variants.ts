@@ -8,7 +8,8 @@ import { selectedProject } from "./library";
 
 const [clips, setClips] = createSignal<Clip[]>([]);
 const [busy, setBusy] = createSignal(false);
-export { busy, clips };
+const [notes, setNotes] = createSignal<string[]>([]);
+export { busy, clips, notes };
 
 export async function loadClips(): Promise<void> {
   const project = selectedProject();
@@ -28,7 +29,9 @@ export async function generateVariants(count: number, targetS: number, mode: Mod
   if (!project || busy()) return;
   setBusy(true);
   try {
-    setClips(await commands.variantsGenerate(project.id, count, targetS, mode, Math.floor(Math.random() * 1e9)));
+    const made = await commands.variantsGenerate(project.id, count, targetS, mode, Math.floor(Math.random() * 1e9));
+    setClips(made.clips);
+    setNotes(made.notes);
   } catch (error) {
     showError(error, "Could not make variants");
   } finally {
@@ -42,5 +45,18 @@ export async function toggleKept(clip: Clip): Promise<void> {
     setClips(clips().map((c) => (c.id === changed.id ? changed : c)));
   } catch (error) {
     showError(error, "Could not keep the variant");
+  }
+}
+
+export async function regenerateOne(clip: Clip, targetS: number, mode: Mode): Promise<void> {
+  if (busy()) return;
+  setBusy(true);
+  try {
+    const changed = await commands.variantRegenerate(clip.id, targetS, mode, Math.floor(Math.random() * 1e9));
+    setClips(clips().map((c) => (c.id === changed.id ? changed : c)));
+  } catch (error) {
+    showError(error, "Could not make this variant anew");
+  } finally {
+    setBusy(false);
   }
 }
