@@ -116,6 +116,10 @@ impl JobHandler for AnalyzeJob {
         JobKind::Analyze
     }
 
+    fn fans_out(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
         let JobSpec::Analyze { source_id } = &ctx.job.spec else {
             return Err(JobFailure::permanent("not an analysis job"));

@@ -70,6 +70,11 @@ pub trait JobHandler: Send + Sync {
     fn cpu_slots(&self) -> usize {
         1
     }
+    /// Whether many of this kind may run at once up to the CPU budget (independent work, such as
+    /// analysing the sources of a project), rather than the default limit per kind.
+    fn fans_out(&self) -> bool {
+        false
+    }
     fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure>;
 }
 
@@ -326,7 +331,16 @@ impl WorkerPool {
             let Some(handler) = self.registry.get(kind) else {
                 continue;
             };
-            if running.iter().filter(|(k, _)| *k == kind).count() >= self.config.limit(kind) {
+            let limit = match self.config.limits.get(&kind) {
+                Some(&explicit) => explicit.max(1),
+                None if handler.fans_out() => self
+                    .config
+                    .budget
+                    .as_ref()
+                    .map_or(self.config.limit(kind), super::budget::CpuBudget::slots),
+                None => self.config.limit(kind),
+            };
+            if running.iter().filter(|(k, _)| *k == kind).count() >= limit {
                 continue;
             }
             let slots = match &self.config.budget {
