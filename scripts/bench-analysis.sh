@@ -17,10 +17,12 @@ make_source src1080_60.mp4 1920x1080 60
 make_source src1080_600.mp4 1920x1080 600
 make_source src2160_30.mp4 3840x2160 30
 
-measure() { # label command...
+measure() { # label command...; prints "seconds peak-KB"
   local out
-  out=$( { /usr/bin/time -f "%e %M" "${@:2}" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-  echo "$out"
+  out=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$out" "${@:2}" >/dev/null 2>&1
+  tail -1 "$out"
+  rm -f "$out"
 }
 
 # The same decode chain as the analysis, frames and sound thrown away.

@@ -27,7 +27,6 @@ fn analysis_settings() -> DecodeSettings {
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
-        skip_b_frames: false,
     }
 }
 
@@ -131,7 +130,6 @@ fn a_start_time_seeks_accurately() {
         }),
         audio: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
-        skip_b_frames: false,
     };
     let path = common::media("video/moviepy_chaplin_h264_mp3.mp4");
     let frame = Decoder::open(&path, &settings, &cancel)

@@ -139,7 +139,6 @@ pub fn analyze(
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
-        skip_b_frames: std::env::var_os("EDIT_FACTORY_ANALYSIS_ALL_FRAMES").is_none(),
     };
     let meter_err = |e: ebur128::Error| AnalysisError::Loudness {
         path: shown.clone(),

@@ -66,9 +66,6 @@ pub struct DecodeSettings {
     /// Start here (an accurate seek); `None` starts at the beginning.
     pub start_s: Option<f64>,
     pub stall_after: Duration,
-    /// Let H.264/HEVC decoders skip B-frames: nothing references them, so the frames that remain
-    /// are exact, only fewer — for sampling at a low rate, where most frames are dropped anyway.
-    pub skip_b_frames: bool,
 }
 
 impl DecodeSettings {
@@ -190,19 +187,6 @@ impl Decoder {
             }
         });
 
-        if settings.skip_b_frames {
-            pipeline.connect_deep_element_added(|_, _, element| {
-                let is_b_frame_decoder = element.factory().is_some_and(|f| {
-                    matches!(
-                        f.name().as_str(),
-                        "avdec_h264" | "avdec_h265" | "avdec_mpeg4"
-                    )
-                });
-                if is_b_frame_decoder && element.find_property("skip-frame").is_some() {
-                    element.set_property_from_str("skip-frame", "1");
-                }
-            });
-        }
         let activity = Activity::watch(&pipeline);
         let watch = Watch::new(
             &pipeline,

@@ -293,7 +293,6 @@ fn verify_decodable(path: &Path, info: &MediaInfo, cancel: &CancelToken) -> Resu
         }),
         start_s: None,
         stall_after: STALL_AFTER,
-        skip_b_frames: false,
     };
     let mut decoder = Decoder::open(path, &settings, cancel)?;
     let (mut video_ok, mut audio_ok) = (!info.has_video, !info.has_audio);

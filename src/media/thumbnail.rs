@@ -46,7 +46,6 @@ pub fn grab_jpeg(
         audio: None,
         start_s,
         stall_after: DecodeSettings::DEFAULT_STALL,
-        skip_b_frames: false,
     };
     if at_s > 0.0 {
         match Decoder::open(path, &settings(Some(at_s)), cancel)?.first_frame() {
