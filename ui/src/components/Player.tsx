@@ -1,18 +1,20 @@
-// Plays a source in place, streamed from the app's loopback media server.
-import { createSignal, Show } from "solid-js";
+// Plays a sound source in place, streamed from the app's loopback media server (pictures play in
+// the segment player).
+import { createSignal } from "solid-js";
 import type { Source } from "../bindings/Source";
 import { formatDuration } from "../format";
 import { mediaUrl } from "../stores/app";
 
+/** Why a media element cannot play, in words. */
+export function playbackError(media: HTMLMediaElement): string {
+  return media.error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
+    ? "This format cannot be previewed here; it can still be used in edits."
+    : "The file could not be played. It may have been moved or changed.";
+}
+
 export function Player(props: { source: Source; onClose: () => void }) {
   const [error, setError] = createSignal("");
-  const onError = (media: HTMLMediaElement) => {
-    setError(
-      media.error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
-        ? "This format cannot be previewed here; it can still be used in edits."
-        : "The file could not be played. It may have been moved or changed.",
-    );
-  };
+  const onError = (media: HTMLMediaElement) => setError(playbackError(media));
   const facts = () =>
     [
       props.source.display_width && props.source.display_height
@@ -32,28 +34,14 @@ export function Player(props: { source: Source; onClose: () => void }) {
           ×
         </button>
       </header>
-      <Show
-        when={props.source.has_video}
-        fallback={
-          <audio
-            controls
-            autoplay
-            preload="auto"
-            src={mediaUrl(props.source.id, "media")}
-            data-testid="player-video"
-            onError={(e) => onError(e.currentTarget)}
-          />
-        }
-      >
-        <video
-          controls
-          autoplay
-          preload="auto"
-          src={mediaUrl(props.source.id, "media")}
-          data-testid="player-video"
-          onError={(e) => onError(e.currentTarget)}
-        />
-      </Show>
+      <audio
+        controls
+        autoplay
+        preload="auto"
+        src={mediaUrl(props.source.id, "media")}
+        data-testid="player-video"
+        onError={(e) => onError(e.currentTarget)}
+      />
       <p class="error" role="alert">
         {error()}
       </p>

@@ -11,6 +11,7 @@ import { overviewOf } from "../stores/analysis";
 import { mediaUrl, showError } from "../stores/app";
 import { deleteSegment, editSegment, KEYWORD_PRESETS, markSegment, segments, setFilter } from "../stores/segments";
 import { drawHeat } from "./AnalysisStrip";
+import { playbackError } from "./Player";
 
 const RATES = [0.25, 0.5, 1, 1.5, 2];
 
@@ -154,13 +155,7 @@ export function SegmentPlayer(props: { source: Source; onClose: () => void }) {
         preload="auto"
         src={mediaUrl(props.source.id, "media")}
         data-testid="player-video"
-        onError={() =>
-          setError(
-            video.error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
-              ? "This format cannot be previewed here; it can still be used in edits."
-              : "The file could not be played. It may have been moved or changed.",
-          )
-        }
+        onError={() => setError(playbackError(video))}
       />
       <canvas
         ref={canvas}
