@@ -11,6 +11,7 @@ pub mod library;
 pub mod logging;
 pub mod media;
 pub mod media_server;
+pub mod render;
 pub mod text;
 pub mod timeline;
 pub mod user_error;

@@ -13,6 +13,7 @@ use crate::library::LibraryError;
 use crate::logging::LoggingError;
 use crate::media::MediaError;
 use crate::media_server::MediaServerError;
+use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -54,6 +55,7 @@ user_error_from! {
     AnalysisError => AnalysisError::hint,
     CachedAnalysisError => CachedAnalysisError::hint,
     VariantsError => VariantsError::hint,
+    RenderError => RenderError::hint,
     MediaError => MediaError::hint,
     ImportError => ImportError::hint,
     JobError => JobError::hint,

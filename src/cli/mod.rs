@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Human-readable output by default, `--json` for scripts.
 
 mod analyze;
+mod export;
 mod jobs;
 mod output;
 mod variants;
@@ -106,6 +107,27 @@ enum Command {
     /// List, cancel, retry and run jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Render a timeline (a JSON file, or a saved variant) to a checked MP4
+    Export {
+        /// A timeline as JSON (SPEC 2a)
+        #[arg(long, value_name = "FILE.json", conflicts_with = "clip")]
+        timeline: Option<PathBuf>,
+        /// A saved variant, by id
+        #[arg(long, value_name = "CLIP_ID")]
+        clip: Option<String>,
+        #[arg(long, default_value = "tiktok")]
+        preset: String,
+        #[arg(long, value_name = "FILE.mp4")]
+        out: PathBuf,
+        /// Replace the output file if it exists
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The export presets
+    #[command(subcommand)]
+    Preset(PresetCommand),
     /// Mark, list, edit and delete segments of sources by hand
     #[command(subcommand)]
     Segment(SegmentCommand),
@@ -229,6 +251,14 @@ enum SegmentCommand {
     Assign {
         project_id: String,
         segment_ids: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PresetCommand {
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -407,6 +437,23 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
         }
         Command::Segment(ref command) => segments(&open()?, command),
+        Command::Export {
+            ref timeline,
+            ref clip,
+            ref preset,
+            ref out,
+            overwrite,
+            json,
+        } => export::run(
+            &open()?,
+            timeline.as_deref(),
+            clip.as_deref(),
+            preset,
+            out,
+            overwrite,
+            json,
+        ),
+        Command::Preset(PresetCommand::List { json }) => export::presets(json),
         Command::Settings(ref command) => {
             let library = open()?;
             match command {

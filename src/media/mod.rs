@@ -5,7 +5,7 @@ mod codecs;
 pub mod decode;
 mod error;
 pub mod fingerprint;
-mod pipeline;
+pub(crate) mod pipeline;
 pub mod probe;
 mod scan;
 pub mod thumbnail;

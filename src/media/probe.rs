@@ -44,6 +44,8 @@ pub struct MediaInfo {
     pub fps_den: Option<i32>,
     pub is_vfr: bool,
     pub video_codec: Option<String>,
+    /// The codec profile of the picture, as the stream declares it ("high", "main", …).
+    pub video_profile: Option<String>,
     pub audio_codec: Option<String>,
     /// The rate the audio decodes at.
     pub audio_sample_rate: Option<u32>,
@@ -238,6 +240,7 @@ fn describe(scanned: &Scan, path: &str, size_bytes: u64) -> Result<MediaInfo, Me
         fps_den: rate.map(|(_, d)| d),
         is_vfr: video.is_some() && timing::is_variable(&scanned.video_pts),
         video_codec,
+        video_profile: video.and_then(|v| v.caps.structure(0)?.get::<String>("profile").ok()),
         audio_codec,
         audio_sample_rate,
         audio_channels,

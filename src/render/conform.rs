@@ -1,0 +1,131 @@
+//! Files GES cannot open as they are. GES's own discovery refuses a file when any of its streams
+//! lacks a decoder, even a metadata track nobody renders (iPhone clips carry five `mebx` tracks).
+//! Such a file is remuxed once — its picture and sound copied, not re-encoded — into the library's
+//! cache, keyed by its content, and exported from there.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+
+use super::RenderError;
+use crate::fsutil::AtomicOutput;
+use crate::jobs::CancelToken;
+use crate::media::pipeline::{drain_pad, make, Activity, BusEvent, PipelineGuard, Watch};
+
+fn err(e: impl std::fmt::Display) -> RenderError {
+    RenderError::Pipeline(e.to_string())
+}
+
+fn link_through_queue(
+    pipeline: &gst::Pipeline,
+    pad: &gst::Pad,
+    sink: &gst::Pad,
+) -> Result<(), String> {
+    let queue = gst::ElementFactory::make("queue")
+        .property("max-size-buffers", 0u32)
+        .property("max-size-bytes", 0u32)
+        .property("max-size-time", 10_000_000_000u64)
+        .build()
+        .map_err(|e| e.to_string())?;
+    pipeline.add(&queue).map_err(|e| e.to_string())?;
+    queue.sync_state_with_parent().map_err(|e| e.to_string())?;
+    let queue_sink = queue.static_pad("sink").ok_or("queue without sink")?;
+    let queue_src = queue.static_pad("src").ok_or("queue without src")?;
+    pad.link(&queue_sink).map_err(|e| format!("{e:?}"))?;
+    queue_src
+        .link(sink)
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// Whether GES opens `uri` as it is.
+pub(super) fn opens(uri: &str) -> bool {
+    gstreamer_editing_services::UriClipAsset::request_sync(uri).is_ok()
+}
+
+/// The picture and sound of `source` alone, in `cache_dir` (made once per content hash).
+pub(super) fn av_only(
+    source: &Path,
+    content_hash: &str,
+    cache_dir: &Path,
+    cancel: &CancelToken,
+) -> Result<PathBuf, RenderError> {
+    let name: String = content_hash
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let dest = cache_dir.join(format!("{name}.mov"));
+    if dest.exists() {
+        return Ok(dest);
+    }
+    std::fs::create_dir_all(cache_dir).map_err(|e| RenderError::Write {
+        path: cache_dir.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    let out = AtomicOutput::new(&dest);
+    let pipeline = gst::Pipeline::new();
+    let mut guard = PipelineGuard::new(&pipeline);
+    let src =
+        gst::Element::make_from_uri(gst::URIType::Src, &crate::media::file_uri(source)?, None)
+            .map_err(err)?;
+    let parse = make("parsebin")?;
+    let mux = make("qtmux")?;
+    let sink = make("filesink")?;
+    sink.set_property("location", out.partial_path().to_string_lossy().as_ref());
+    pipeline
+        .add_many([&src, &parse, &mux, &sink])
+        .map_err(err)?;
+    src.link(&parse).map_err(err)?;
+    mux.link(&sink).map_err(err)?;
+    let pipeline_weak = pipeline.downgrade();
+    let mux_weak = mux.downgrade();
+    parse.connect_pad_added(move |_, pad| {
+        let (Some(pipeline), Some(mux)) = (pipeline_weak.upgrade(), mux_weak.upgrade()) else {
+            return;
+        };
+        let media = pad
+            .current_caps()
+            .and_then(|c| c.structure(0).map(|s| s.name().to_string()))
+            .unwrap_or_default();
+        let kind = if media.starts_with("video/") {
+            "video_%u"
+        } else if media.starts_with("audio/") {
+            "audio_%u"
+        } else {
+            ""
+        };
+        let linked = match (kind, mux.request_pad_simple(kind)) {
+            ("", _) | (_, None) => drain_pad(&pipeline, pad),
+            // A queue per stream: the demuxer feeds all streams from one thread, and the muxer
+            // waits for each in turn.
+            (_, Some(sink)) => link_through_queue(&pipeline, pad, &sink),
+        };
+        if let Err(e) = linked {
+            tracing::warn!("remux: {e}");
+        }
+    });
+    let watch = Watch::new(
+        &pipeline,
+        Activity::watch(&pipeline),
+        cancel,
+        Duration::from_secs(30),
+        &source.display().to_string(),
+    )?;
+    let outcome = (|| {
+        pipeline.set_state(gst::State::Playing).map_err(err)?;
+        watch
+            .wait_for(|e| matches!(e, BusEvent::Eos))
+            .map_err(RenderError::Media)
+    })();
+    if let Err(RenderError::Media(e)) = &outcome {
+        guard.detach = crate::media::pipeline::given_up(e);
+    }
+    outcome?;
+    drop(guard);
+    out.commit().map_err(|e| RenderError::Write {
+        path: dest.display().to_string(),
+        detail: e.to_string(),
+    })
+}

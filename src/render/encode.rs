@@ -1,0 +1,270 @@
+//! The encode chain behind the GES timeline: H.264 with every x264 setting explicit, the sound
+//! brought to the loudness target (a measured linear gain, then `audioloudnorm` as a true-peak
+//! limiter) and encoded to AAC 48 kHz, muxed to MP4 with the index at the front.
+//!
+//! ```text
+//! timeline ─ video ─ queue ─ videoconvert ─ I420 ─ x264enc ─ h264 High ─ h264parse ─┐
+//!          ─ audio ─ queue ─ volume ─ audioconvert ─ audioresample ─ F64 192 kHz ─   mp4mux ─ filesink
+//!                    audioloudnorm ─ audioconvert ─ audioresample ─ 48 kHz ─ AAC ─ aacparse ─┘
+//! ```
+
+use std::path::Path;
+use std::time::Duration;
+
+use ges::prelude::*;
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_editing_services as ges;
+
+use super::compose::compose;
+use super::{Placed, Preset, RenderError};
+use crate::jobs::CancelToken;
+use crate::media::pipeline::{make, Activity, BusEvent, PipelineGuard, Watch};
+
+/// A render that moves nothing for this long has stalled.
+const STALL_AFTER: Duration = Duration::from_secs(30);
+
+fn err(e: impl std::fmt::Display) -> RenderError {
+    RenderError::Pipeline(e.to_string())
+}
+
+fn caps(name: &str, fields: &[(&str, gst::glib::SendValue)]) -> Result<gst::Element, RenderError> {
+    let mut builder = gst::Caps::builder(name);
+    for (field, value) in fields {
+        builder = builder.field(*field, value.clone());
+    }
+    let filter = make("capsfilter")?;
+    filter.set_property("caps", builder.build());
+    Ok(filter)
+}
+
+fn chain(pipeline: &gst::Pipeline, elements: &[gst::Element]) -> Result<(), RenderError> {
+    pipeline.add_many(elements).map_err(err)?;
+    gst::Element::link_many(elements).map_err(err)
+}
+
+/// Number the frames of the timeline's picture on the preset's grid, in one segment from zero.
+/// GES's compositor makes one frame per slot of the track's rate, but starts each item with a new
+/// segment and stamps a short item's first frames at their own times (a 0.1 s 60 fps phone clip
+/// put two frames on one slot and left the next empty). The n-th frame belongs at n / fps.
+fn restamp(first: &gst::Element, preset: &Preset, total_ns: u64) -> Result<(), RenderError> {
+    let pad = first
+        .static_pad("src")
+        .ok_or_else(|| err("no src pad to restamp"))?;
+    let frame_ns = 1e9 * preset.fps_den as f64 / preset.fps_num as f64;
+    let frames = (total_ns as f64 / frame_ns).round() as u64;
+    let count = std::sync::atomic::AtomicU64::new(0);
+    pad.add_probe(
+        gst::PadProbeType::BUFFER | gst::PadProbeType::EVENT_DOWNSTREAM,
+        move |_, info| match info.data.as_mut() {
+            // Every item's segment becomes one from zero: the frames carry their place themselves.
+            Some(gst::PadProbeData::Event(event)) if event.type_() == gst::EventType::Segment => {
+                let segment = gst::FormattedSegment::<gst::ClockTime>::new();
+                info.data = Some(gst::PadProbeData::Event(gst::event::Segment::new(&segment)));
+                gst::PadProbeReturn::Ok
+            }
+            Some(gst::PadProbeData::Buffer(buffer)) => {
+                let n = count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                // The timeline runs on under the sound's tail: the picture ends on time.
+                if n >= frames {
+                    return gst::PadProbeReturn::Drop;
+                }
+                let buffer = buffer.make_mut();
+                buffer.set_pts(gst::ClockTime::from_nseconds(
+                    (n as f64 * frame_ns).round() as u64
+                ));
+                buffer.set_dts(gst::ClockTime::NONE);
+                buffer.set_duration(gst::ClockTime::from_nseconds(frame_ns.round() as u64));
+                gst::PadProbeReturn::Ok
+            }
+            _ => gst::PadProbeReturn::Ok,
+        },
+    );
+    Ok(())
+}
+
+/// End the sound (48 kHz stereo float) at `total_ns`: the silence that ran on for the limiter is
+/// cut, to the sample.
+fn cut_sound_at(filter: &gst::Element, total_ns: u64) -> Result<(), RenderError> {
+    let pad = filter
+        .static_pad("src")
+        .ok_or_else(|| err("no src pad to cut the sound"))?;
+    const FRAME_BYTES: u64 = 8;
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+        let Some(gst::PadProbeData::Buffer(buffer)) = info.data.as_mut() else {
+            return gst::PadProbeReturn::Ok;
+        };
+        let Some(pts) = buffer.pts().map(|p| p.nseconds()) else {
+            return gst::PadProbeReturn::Ok;
+        };
+        if pts >= total_ns {
+            return gst::PadProbeReturn::Drop;
+        }
+        let keep_frames = (total_ns - pts) * 48_000 / 1_000_000_000;
+        let keep = (keep_frames * FRAME_BYTES) as usize;
+        if keep < buffer.size() {
+            let buffer = buffer.make_mut();
+            buffer.set_size(keep);
+            buffer.set_duration(gst::ClockTime::from_nseconds(total_ns - pts));
+        }
+        gst::PadProbeReturn::Ok
+    });
+    Ok(())
+}
+
+/// Registers gst-plugins-rs's audio effects (`audioloudnorm`) in this process, once.
+fn register_audiofx() -> Result<(), RenderError> {
+    if gst::ElementFactory::find("audioloudnorm").is_none() {
+        gstrsaudiofx::plugin_register_static().map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Render `placed` to `out` (`total_ns` long); returns the H.264 encoder that ran.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn render(
+    placed: &[Placed],
+    preset: &Preset,
+    gain_db: f64,
+    limiter_target: Option<f64>,
+    total_ns: u64,
+    out: &Path,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(f64),
+) -> Result<String, RenderError> {
+    register_audiofx()?;
+    let composed = compose(placed, preset)?;
+    let pipeline = gst::Pipeline::new();
+    let mut guard = PipelineGuard::new(&pipeline);
+    pipeline.add(&composed.timeline).map_err(err)?;
+
+    let encoder = make("x264enc")?;
+    encoder.set_property_from_str("pass", "qual");
+    encoder.set_property("quantizer", preset.crf);
+    encoder.set_property("bitrate", preset.max_kbps);
+    encoder.set_property("vbv-buf-capacity", 2000u32);
+    encoder.set_property("key-int-max", preset.keyframe_interval());
+    encoder.set_property_from_str("speed-preset", &preset.speed);
+    encoder.set_property("bframes", 2u32);
+    encoder.set_property("threads", 0u32);
+    encoder.set_property("option-string", "level=4.1:open-gop=0");
+    let muxer = make("mp4mux")?;
+    muxer.set_property("faststart", true);
+    let sink = make("filesink")?;
+    sink.set_property("location", out.to_string_lossy().as_ref());
+    sink.set_property("async", false);
+    pipeline.add_many([&muxer, &sink]).map_err(err)?;
+    muxer.link(&sink).map_err(err)?;
+
+    let video_chain = vec![
+        make("queue")?,
+        make("videoconvert")?,
+        caps("video/x-raw", &[("format", "I420".to_send_value())])?,
+        encoder.clone(),
+        caps("video/x-h264", &[("profile", "high".to_send_value())])?,
+        make("h264parse")?,
+    ];
+    chain(&pipeline, &video_chain)?;
+    restamp(&video_chain[0], preset, total_ns)?;
+    // The gain may exceed one volume element's ×10.
+    let gain = 10f64.powf(gain_db / 20.0);
+    let coarse = make("volume")?;
+    coarse.set_property("volume", gain.min(10.0));
+    let fine = make("volume")?;
+    fine.set_property("volume", (gain / 10.0).clamp(1.0, 10.0));
+    let aac = make("avenc_aac")?;
+    aac.set_property("bitrate", (preset.audio_kbps * 1000) as i32);
+    let mut audio_chain = vec![make("queue")?, coarse, fine, make("audioconvert")?];
+    if let Some(target) = limiter_target {
+        let limiter = make("audioloudnorm")?;
+        limiter.set_property("loudness-target", target.clamp(-70.0, -5.0));
+        limiter.set_property("loudness-range-target", 20.0f64);
+        limiter.set_property(
+            "max-true-peak",
+            (preset.true_peak_dbtp - 0.2).clamp(-9.0, 0.0),
+        );
+        audio_chain.extend([
+            make("audioresample")?,
+            caps(
+                "audio/x-raw",
+                &[
+                    ("format", "F64LE".to_send_value()),
+                    ("rate", 192_000i32.to_send_value()),
+                    ("channels", 2i32.to_send_value()),
+                ],
+            )?,
+            limiter,
+            make("audioconvert")?,
+        ]);
+    }
+    let cut = caps(
+        "audio/x-raw",
+        &[
+            ("format", "F32LE".to_send_value()),
+            ("layout", "interleaved".to_send_value()),
+            ("rate", 48_000i32.to_send_value()),
+            ("channels", 2i32.to_send_value()),
+        ],
+    )?;
+    cut_sound_at(&cut, total_ns)?;
+    audio_chain.extend([
+        make("audioresample")?,
+        cut,
+        make("audioconvert")?,
+        aac,
+        make("aacparse")?,
+    ]);
+    chain(&pipeline, &audio_chain)?;
+    let link_track = |track: &ges::Track, first: &gst::Element, last: &gst::Element| {
+        let pad = composed
+            .timeline
+            .pad_for_track(track)
+            .ok_or_else(|| err("the timeline has no output for a track"))?;
+        let sink = first.static_pad("sink").ok_or_else(|| err("no sink pad"))?;
+        pad.link(&sink).map_err(|e| err(format!("{e:?}")))?;
+        last.link(&muxer).map_err(err)
+    };
+    link_track(
+        composed.video.upcast_ref(),
+        &video_chain[0],
+        &video_chain[video_chain.len() - 1],
+    )?;
+    link_track(
+        composed.audio.upcast_ref(),
+        &audio_chain[0],
+        &audio_chain[audio_chain.len() - 1],
+    )?;
+
+    let total = composed.timeline.duration();
+    let activity = Activity::watch(&pipeline);
+    let watch = Watch::new(
+        &pipeline,
+        activity,
+        cancel,
+        STALL_AFTER,
+        &out.display().to_string(),
+    )?;
+    let outcome = (|| {
+        pipeline
+            .set_state(gst::State::Playing)
+            .map_err(|e| err(format!("could not start: {e}")))?;
+        loop {
+            match watch.poll(Duration::from_millis(100)) {
+                Ok(Some(BusEvent::Eos)) => return Ok(()),
+                Ok(_) => {}
+                Err(e) => return Err(RenderError::Media(e)),
+            }
+            if let Some(position) = pipeline.query_position::<gst::ClockTime>() {
+                if total > gst::ClockTime::ZERO {
+                    progress(position.nseconds() as f64 / total.nseconds() as f64);
+                }
+            }
+        }
+    })();
+    if let Err(e) = &outcome {
+        guard.detach = matches!(e, RenderError::Media(m) if crate::media::pipeline::given_up(m));
+    }
+    outcome?;
+    drop(guard);
+    Ok("x264enc".to_owned())
+}

@@ -1,0 +1,204 @@
+//! Export: a timeline (SPEC §2a) to a verified, platform-ready vertical MP4 through one GStreamer
+//! pipeline.
+//!
+//! The timeline is laid out with GStreamer Editing Services ([`compose`]): GES (Pitive's engine)
+//! does the frame-accurate cutting, rotation, conforming every item to the preset's size and
+//! constant frame rate, gaps and silence for items without sound, and mixing. Its output pads feed
+//! our own encode chain ([`encode`]) instead of GES's render mode, because the sound needs a
+//! loudness stage GES cannot insert: a linear gain measured beforehand ([`loudness`]) and a
+//! true-peak limiter (`audioloudnorm` from gst-plugins-rs, registered statically). Every export is
+//! re-read and checked before it is kept ([`verify`]).
+
+mod compose;
+mod conform;
+mod encode;
+pub mod loudness;
+pub mod preset;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::fsutil::AtomicOutput;
+use crate::jobs::CancelToken;
+use crate::library::sources::Source;
+use crate::library::Library;
+use crate::media::MediaError;
+use crate::timeline::{validate, Item, Problem, Timeline};
+pub use preset::Preset;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the timeline cannot be exported: {}", .0.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Problem>),
+    #[error("there is no export preset named {0:?}")]
+    UnknownPreset(String),
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
+    #[error("could not write {path}: {detail}")]
+    Write { path: String, detail: String },
+    #[error("the export did not pass its check: {}", .0.join("; "))]
+    Unverified(Vec<String>),
+    #[error("the export could not be built: {0}")]
+    Pipeline(String),
+}
+
+impl RenderError {
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(_) => {
+                Some("fix the listed items (or verify the project's sources), then export again")
+            }
+            Self::UnknownPreset(_) => Some("list the presets with `edit-factory preset list`"),
+            Self::Media(e) => e.hint(),
+            Self::Library(e) => e.hint(),
+            Self::Write { .. } => Some("check that the folder exists, is writable and has room"),
+            Self::Unverified(_) => {
+                Some("the file was not kept; try another preset, or report the numbers above")
+            }
+            Self::Pipeline(_) => Some("install the GStreamer plugins (see README), then try again"),
+        }
+    }
+}
+
+/// What an export produced, as measured afterwards.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportReport {
+    pub path: String,
+    pub preset: String,
+    /// The H.264 encoder that ran.
+    pub encoder: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    pub duration_s: f64,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub integrated_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    /// Gain applied to reach the loudness target, dB.
+    pub gain_db: f64,
+}
+
+/// An item with the source it plays, and the file to read it from.
+pub(crate) struct Placed {
+    pub item: Item,
+    pub source: Source,
+    /// The source's file, or its picture-and-sound copy when GES cannot open the file itself.
+    pub file: PathBuf,
+}
+
+/// Export `timeline` with `preset` to `out` (written under a temporary name, checked, then moved
+/// into place). `progress` hears the fraction done.
+pub fn export(
+    library: &Library,
+    timeline: &Timeline,
+    preset: &Preset,
+    out: &Path,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(f64, &str),
+) -> Result<ExportReport, RenderError> {
+    let problems = validate(timeline, library);
+    if !problems.is_empty() {
+        return Err(RenderError::Invalid(problems));
+    }
+    crate::media::init()?;
+    gstreamer_editing_services::init().map_err(|e| RenderError::Pipeline(e.to_string()))?;
+    let conformed = library.dir().join("cache").join("conformed");
+    let mut placed = Vec::new();
+    for item in &timeline.items {
+        let source = library.source(&item.source_id)?;
+        let original = PathBuf::from(&source.path);
+        let file = if conform::opens(&crate::media::file_uri(&original)?) {
+            original
+        } else {
+            conform::av_only(&original, &source.content_hash, &conformed, cancel)?
+        };
+        placed.push(Placed {
+            item: item.clone(),
+            source,
+            file,
+        });
+    }
+    progress(0.0, "measuring loudness");
+    let measured = loudness::measure_mix(&placed, cancel, |f| {
+        progress(f * 0.15, "measuring loudness")
+    })?;
+    let gain_db = loudness::gain_db(&measured, preset);
+    // A linear gain alone keeps the loudness exact; the limiter is only needed where the gain
+    // would push peaks over the ceiling.
+    let limit = measured
+        .true_peak_dbtp
+        .is_some_and(|tp| tp + gain_db > preset.true_peak_dbtp - 0.3);
+    tracing::info!(
+        lufs = ?measured.integrated_lufs,
+        true_peak = ?measured.true_peak_dbtp,
+        gain_db,
+        limit,
+        "loudness of the mix measured"
+    );
+    let output = AtomicOutput::new(out);
+    let duration_s = crate::timeline::seconds(
+        timeline
+            .items
+            .iter()
+            .map(|i| preset.frame_aligned_ns(i.duration_ns()))
+            .sum(),
+    );
+    // The limiter (`audioloudnorm`) lowers a peaky mix's loudness a little (SPEC §8: about 1.5 LU
+    // on speech with pauses); when it was needed and the result misses the target, the render is
+    // done once more with the limiter aimed past the target by what was missed.
+    let mut aim = preset.loudness_lufs;
+    let mut attempt = 0;
+    let (encoder, report) = loop {
+        attempt += 1;
+        let span = if limit { 0.4 } else { 0.8 };
+        let from = 0.15 + span * (attempt - 1) as f64;
+        let encoder = encode::render(
+            &placed,
+            preset,
+            gain_db,
+            limit.then_some(aim),
+            crate::timeline::nanos(duration_s) as u64,
+            output.partial_path(),
+            cancel,
+            |f| progress(from + f * span, "rendering"),
+        )?;
+        progress(from + span, "checking the export");
+        let report = verify::check(output.partial_path(), preset, duration_s, cancel)?;
+        let missed = report
+            .integrated_lufs
+            .map(|l| preset.loudness_lufs - l)
+            .filter(|m| m.abs() > 0.5);
+        match missed {
+            Some(missed) if limit && attempt == 1 => aim = (aim + missed).clamp(-70.0, -5.0),
+            _ => break (encoder, report),
+        }
+    };
+    if !report.problems.is_empty() {
+        return Err(RenderError::Unverified(report.problems));
+    }
+    let path: PathBuf = output.commit().map_err(|e| RenderError::Write {
+        path: crate::text::printable_path(out),
+        detail: e.to_string(),
+    })?;
+    progress(1.0, "exported");
+    Ok(ExportReport {
+        path: path.display().to_string(),
+        preset: preset.name.clone(),
+        encoder,
+        size_bytes: report.size_bytes,
+        duration_s: report.duration_s,
+        width: report.width,
+        height: report.height,
+        fps: report.fps,
+        integrated_lufs: report.integrated_lufs,
+        true_peak_dbtp: report.true_peak_dbtp,
+        gain_db,
+    })
+}
