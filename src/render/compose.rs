@@ -99,7 +99,8 @@ pub(super) fn compose(placed: &[Placed], preset: &Preset) -> Result<Composed, Re
 }
 
 /// Where the picture of `p` goes in the preset's frame: filling it around the focus point, or
-/// fitting inside it (with bars; a blurred fill behind it is drawn for `blur_fit`).
+/// fitting inside it with bars. `blur_fit` is placed like `fit`; its blurred fill behind the picture
+/// is not drawn yet (the bars show instead).
 fn frame(clip: &ges::Clip, p: &Placed, preset: &Preset) -> Result<(), RenderError> {
     let (Some(sw), Some(sh)) = (p.source.display_width, p.source.display_height) else {
         return Ok(());
