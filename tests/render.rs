@@ -180,3 +180,63 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
         "nothing left behind"
     );
 }
+
+#[test]
+fn an_export_job_renders_a_saved_variant_and_records_it() {
+    let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
+    let profile = library.default_profile().unwrap();
+    let project = library.projects(&profile.id).unwrap()[0].id.clone();
+    let clips = library
+        .replace_variants(
+            &project,
+            &[Timeline::of_items(
+                "draft",
+                vec![item(&sources[0], 1.0, 3.0)],
+            )],
+        )
+        .unwrap();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = folder.join(render::output_name(
+        "Render",
+        clips[0].variant_index,
+        "draft",
+    ));
+    let queue = edit_factory::jobs::JobQueue::new(library.clone());
+    let job = queue
+        .enqueue(&edit_factory::jobs::NewJob::new(
+            edit_factory::jobs::JobSpec::Export {
+                clip_id: clips[0].id.clone(),
+                preset: "draft".into(),
+                out_path: out.display().to_string(),
+            },
+            Some(&project),
+        ))
+        .unwrap();
+    edit_factory::jobs::WorkerPool::new(
+        queue,
+        edit_factory::jobs::handlers::registry(),
+        edit_factory::jobs::WorkerConfig::default(),
+    )
+    .run_until_idle(None)
+    .unwrap();
+    let ended = library.jobs().get(&job.id).unwrap();
+    assert_eq!(
+        ended.status,
+        edit_factory::jobs::JobStatus::Succeeded,
+        "{:?}",
+        ended.error_message
+    );
+    assert!(out.ends_with("Render_1_draft.mp4"), "{}", out.display());
+    let json = common::ffprobe(&["-show_streams"], &out);
+    assert_eq!(json["streams"][0]["width"], 540);
+    let recorded: i64 = rusqlite::Connection::open(library.db_path())
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM exports WHERE clip_id = ?1 AND status = 'verified'",
+            [&clips[0].id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, 1);
+}

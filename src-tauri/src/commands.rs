@@ -17,6 +17,7 @@ use edit_factory::library::projects::Project;
 use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
+use edit_factory::render::Preset;
 use edit_factory::user_error::UserError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -175,6 +176,42 @@ commands! {
 
     fn job_retry(state, job_id: String) -> JobSummary {
         Ok(state.queue.retry(&parse_id(&job_id)?)?.summary())
+    }
+
+    /// Export variants (one job each) with a preset into a folder; refuses to overwrite unless asked.
+    fn export_start(state, clip_ids: Vec<String>, preset: String, folder: String, overwrite: bool) -> Vec<JobSummary> {
+        if edit_factory::render::preset::builtin(&preset).is_none() {
+            return Err(UserError::new(format!("there is no export preset named {preset:?}"), None));
+        }
+        let folder = PathBuf::from(folder);
+        if !folder.is_dir() {
+            return Err(UserError::new("the export folder does not exist", Some("choose another folder")));
+        }
+        let mut jobs = Vec::new();
+        for id in clip_ids {
+            let clip = state.library.clip(&parse_id(&id)?)?;
+            let project = state.library.project(&clip.project_id)?;
+            let out = folder.join(edit_factory::render::output_name(&project.name, clip.variant_index, &preset));
+            if out.exists() && !overwrite {
+                return Err(UserError::new(
+                    format!("{} exists already", out.display()),
+                    Some("choose another folder, or allow replacing files"),
+                ));
+            }
+            let spec = edit_factory::jobs::JobSpec::Export {
+                clip_id: clip.id.clone(),
+                preset: preset.clone(),
+                out_path: out.display().to_string(),
+            };
+            jobs.push(state.queue.enqueue(&NewJob::new(spec, Some(&clip.project_id)))?.summary());
+        }
+        Ok(jobs)
+    }
+
+    /// The export presets.
+    fn presets_list(state) -> Vec<Preset> {
+        let _ = &state;
+        Ok(edit_factory::render::preset::builtins())
     }
 
     /// A source's analysis at a glance (`null` until it is analysed).

@@ -18,6 +18,7 @@ pub fn registry() -> Registry {
         .with(ImportJob)
         .with(VerifySourcesJob)
         .with(AnalyzeJob)
+        .with(ExportJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {
@@ -193,5 +194,52 @@ impl JobHandler for VerifySourcesJob {
         }
         ctx.report(1.0, "checked");
         Ok(JobOutcome::VerifySources(report))
+    }
+}
+
+/// Render a variant to a checked MP4 and record it.
+pub struct ExportJob;
+
+impl JobHandler for ExportJob {
+    fn kind(&self) -> JobKind {
+        JobKind::Export
+    }
+
+    /// x264 keeps two cores busy.
+    fn cpu_slots(&self) -> usize {
+        2
+    }
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
+        let JobSpec::Export {
+            clip_id,
+            preset,
+            out_path,
+        } = &ctx.job.spec
+        else {
+            return Err(JobFailure::permanent("not an export job"));
+        };
+        let clip = ctx.library.clip(clip_id).map_err(library_failure)?;
+        let preset = crate::render::preset::builtin(preset).ok_or_else(|| {
+            JobFailure::permanent(format!("there is no export preset named {preset:?}"))
+        })?;
+        let report = crate::render::export(
+            ctx.library,
+            &clip.timeline,
+            &preset,
+            std::path::Path::new(out_path),
+            ctx.cancel,
+            |fraction, step| ctx.report(fraction, step),
+        )
+        .map_err(|e| match e {
+            crate::render::RenderError::Media(crate::media::MediaError::Cancelled) => {
+                JobFailure::Cancelled
+            }
+            other => JobFailure::permanent(other.to_string()),
+        })?;
+        ctx.library
+            .record_export(&clip.id, &report)
+            .map_err(library_failure)?;
+        Ok(JobOutcome::Export(report))
     }
 }

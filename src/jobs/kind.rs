@@ -20,20 +20,27 @@ pub enum JobKind {
     VerifySources,
     /// Analyse one source's footage (scores, scene cuts, loudness).
     Analyze,
+    /// Render a variant to a checked MP4.
+    Export,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
 
 impl JobKind {
     /// Every kind this version can run.
-    pub const ALL: &'static [JobKind] =
-        &[JobKind::Import, JobKind::VerifySources, JobKind::Analyze];
+    pub const ALL: &'static [JobKind] = &[
+        JobKind::Import,
+        JobKind::VerifySources,
+        JobKind::Analyze,
+        JobKind::Export,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Import => "import",
             Self::VerifySources => "verify_sources",
             Self::Analyze => "analyze",
+            Self::Export => "export",
             Self::Unknown => "unknown",
         }
     }
@@ -43,6 +50,7 @@ impl JobKind {
             "import" => Self::Import,
             "verify_sources" => Self::VerifySources,
             "analyze" => Self::Analyze,
+            "export" => Self::Export,
             _ => Self::Unknown,
         }
     }
@@ -53,6 +61,7 @@ impl JobKind {
             Self::Import => "Import",
             Self::VerifySources => "Verify sources",
             Self::Analyze => "Analyse",
+            Self::Export => "Export",
             Self::Unknown => "Unknown job",
         }
     }
@@ -78,6 +87,12 @@ pub enum JobSpec {
     Analyze {
         source_id: String,
     },
+    Export {
+        clip_id: String,
+        preset: String,
+        /// Where the file goes (absolute).
+        out_path: String,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -89,6 +104,7 @@ impl JobSpec {
             Self::Import { .. } => JobKind::Import,
             Self::VerifySources {} => JobKind::VerifySources,
             Self::Analyze { .. } => JobKind::Analyze,
+            Self::Export { .. } => JobKind::Export,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -102,6 +118,7 @@ pub enum JobOutcome {
     Import(ImportReport),
     VerifySources(VerifyReport),
     Analyze(AnalyzeReport),
+    Export(crate::render::ExportReport),
 }
 
 /// What analysing one source found.

@@ -107,6 +107,7 @@ impl Job {
             project_id: self.project_id.clone(),
             subject_id: match &self.spec {
                 JobSpec::Analyze { source_id } => Some(source_id.clone()),
+                JobSpec::Export { clip_id, .. } => Some(clip_id.clone()),
                 _ => None,
             },
             status: self.status,

@@ -92,6 +92,37 @@ impl Library {
         })
     }
 
+    /// Record a checked export of a variant.
+    pub fn record_export(
+        &self,
+        clip_id: &str,
+        report: &crate::render::ExportReport,
+    ) -> Result<(), LibraryError> {
+        self.write(|tx| {
+            tx.execute(
+                &format!(
+                    "INSERT INTO exports (id, clip_id, path, size_bytes, duration_s, loudness_lufs,
+                        true_peak_dbtp, status, created_at, completed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'verified', {NOW_SQL}, {NOW_SQL})"
+                ),
+                params![
+                    new_id(),
+                    clip_id,
+                    report.path,
+                    report.size_bytes as i64,
+                    report.duration_s,
+                    report.integrated_lufs,
+                    report.true_peak_dbtp
+                ],
+            )?;
+            tx.execute(
+                &format!("UPDATE clips SET status = 'exported', final_path = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+                params![clip_id, report.path],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Mark a variant as kept (selected) or not; selected variants survive regeneration.
     pub fn select_clip(&self, clip_id: &str, selected: bool) -> Result<Clip, LibraryError> {
         self.write(|tx| {

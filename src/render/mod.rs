@@ -65,6 +65,29 @@ impl RenderError {
     }
 }
 
+/// The file name of a variant's export: `{project}_{variant}_{preset}.mp4`, with anything a file
+/// system would choke on replaced.
+pub fn output_name(project: &str, variant_index: u32, preset: &str) -> String {
+    let clean: String = project
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .replace(' ', "-");
+    let clean = if clean.is_empty() {
+        "project".to_owned()
+    } else {
+        clean
+    };
+    format!("{clean}_{variant_index}_{preset}.mp4")
+}
+
 /// What an export produced, as measured afterwards.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -1,13 +1,16 @@
 // A project's variants: how many, how long, which way to pick; each variant's pieces with their
 // total length; keep the good ones through regeneration.
-import { createSignal, For, onMount, Show } from "solid-js";
+import { createResource, createSignal, For, onMount, Show } from "solid-js";
+import { open } from "@tauri-apps/plugin-dialog";
+import { commands } from "../bindings/commands";
 import type { Clip } from "../bindings/Clip";
 import type { Mode } from "../bindings/Mode";
 import { formatDuration, plural } from "../format";
 import { mediaUrl } from "../stores/app";
 import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
-import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
+import { busy, clips, exportClips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
+import { showError } from "../stores/app";
 
 const NS = 1e9;
 
@@ -47,6 +50,18 @@ export function VariantsPanel() {
   const [target, setTarget] = createSignal(selectedProject()?.target_duration_s ?? 20);
   const [mode, setMode] = createSignal<Mode>("auto");
   onMount(() => void loadClips());
+  const [presets] = createResource(() => commands.presetsList());
+  const [preset, setPreset] = createSignal("tiktok");
+  const exportKept = async () => {
+    const kept = clips().filter((c) => c.selected);
+    const chosen = kept.length > 0 ? kept : clips();
+    try {
+      const folder = await open({ directory: true, title: "Export into this folder" });
+      if (typeof folder === "string") await exportClips(chosen.map((c) => c.id), preset(), folder);
+    } catch (error) {
+      showError(error, "Could not open the folder dialog");
+    }
+  };
   const analysing = () => sources().filter((s) => analysisOf(s.id)).length;
   return (
     <section class="variants-panel" data-testid="variants-panel">
@@ -74,6 +89,15 @@ export function VariantsPanel() {
           onClick={() => void generateVariants(Math.min(10, Math.max(1, count())), target(), mode())}
         >
           {clips().length ? "Regenerate" : "Make variants"}
+        </button>
+        <label class="inline">
+          Preset
+          <select data-testid="export-preset" onChange={(e) => setPreset(e.currentTarget.value)}>
+            <For each={presets() ?? []}>{(p) => <option value={p.name} selected={p.name === preset()}>{p.label}</option>}</For>
+          </select>
+        </label>
+        <button data-testid="export-kept" disabled={clips().length === 0} onClick={() => void exportKept()}>
+          Export {clips().some((c) => c.selected) ? "kept" : "all"}…
         </button>
         <Show when={analysing() > 0}>
           <span class="muted">Analysing {plural(analysing(), "source")}…</span>

@@ -18,6 +18,7 @@ export const KIND_LABELS: Record<JobKind, string> = {
   import: "Import",
   verify_sources: "Verify sources",
   analyze: "Analyse",
+  export: "Export",
   unknown: "Unknown job",
 };
 
