@@ -66,6 +66,10 @@ pub fn run(
             Some("choose another name, or add --overwrite to replace it"),
         ));
     }
+    let length = edit_factory::timeline::seconds(timeline.duration_ns());
+    for problem in preset.limit_problems(length) {
+        eprintln!("warning: {}", edit_factory::text::printable(&problem));
+    }
     let out = std::path::absolute(out).map_err(|e| UserError::new(e.to_string(), None))?;
     let bar = if json {
         ProgressBar::hidden()
