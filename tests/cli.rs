@@ -465,3 +465,62 @@ fn manual_segments_round_trip_and_a_favourite_makes_it_into_the_variants() {
     stdout(&run(library.path(), &["segment", "delete", &favourite]));
     assert_eq!(list(&[]).as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_user_preset_is_saved_checked_listed_used_by_name_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path();
+    stdout(&run(
+        lib,
+        &[
+            "preset",
+            "add",
+            "my-draft",
+            "--from",
+            "draft",
+            "--crf",
+            "30",
+            "--fps",
+            "25",
+            "--loudness",
+            "-16",
+        ],
+    ));
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&run(lib, &["preset", "list", "--json"]))).unwrap();
+    let mine = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "my-draft")
+        .expect("the saved preset is listed");
+    assert_eq!(mine["crf"], 30);
+    assert_eq!(mine["fps_num"], 25);
+    assert_eq!(mine["width"], 540);
+    assert_eq!(mine["loudness_lufs"], -16.0);
+
+    // Nonsense settings, a built-in's name and a taken name are refused with the reason.
+    for (args, reason) in [
+        (vec!["preset", "add", "odd", "--width", "541"], "even"),
+        (
+            vec!["preset", "add", "slowest", "--speed", "glacial"],
+            "speed",
+        ),
+        (vec!["preset", "add", "tiktok"], "built-in"),
+        (vec!["preset", "add", "my-draft"], "exists already"),
+        (vec!["preset", "add", "Bad Name"], "name"),
+    ] {
+        let out = run(lib, &args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    }
+    let out = run(lib, &["preset", "remove", "tiktok"]);
+    assert!(!out.status.success());
+
+    stdout(&run(lib, &["preset", "remove", "my-draft"]));
+    let listed = stdout(&run(lib, &["preset", "list"]));
+    assert!(!listed.contains("my-draft"), "{listed}");
+    let out = run(lib, &["preset", "remove", "my-draft"]);
+    assert!(!out.status.success(), "removing twice fails");
+}

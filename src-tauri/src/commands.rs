@@ -180,7 +180,7 @@ commands! {
 
     /// Export variants (one job each) with a preset into a folder; refuses to overwrite unless asked.
     fn export_start(state, clip_ids: Vec<String>, preset: String, folder: String, overwrite: bool) -> Vec<JobSummary> {
-        if edit_factory::render::preset::builtin(&preset).is_none() {
+        if state.library.preset(&preset)?.is_none() {
             return Err(UserError::new(format!("there is no export preset named {preset:?}"), None));
         }
         let folder = PathBuf::from(folder);
@@ -210,8 +210,7 @@ commands! {
 
     /// The export presets.
     fn presets_list(state) -> Vec<Preset> {
-        let _ = &state;
-        Ok(edit_factory::render::preset::builtins())
+        Ok(state.library.presets()?)
     }
 
     /// A source's analysis at a glance (`null` until it is analysed).

@@ -4,14 +4,14 @@ use std::path::Path;
 
 use edit_factory::jobs::CancelToken;
 use edit_factory::library::{parse_id, Library};
-use edit_factory::render::{self, preset};
+use edit_factory::render;
 use edit_factory::text::printable_path;
 use edit_factory::timeline::Timeline;
 use edit_factory::user_error::UserError;
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub fn presets(json: bool) -> Result<(), UserError> {
-    let all = preset::builtins();
+pub fn presets(library: &Library, json: bool) -> Result<(), UserError> {
+    let all = library.presets()?;
     if json {
         return super::output::json(&all);
     }
@@ -29,6 +29,47 @@ pub fn presets(json: bool) -> Result<(), UserError> {
         ))?;
     }
     Ok(())
+}
+
+/// What `preset add` may change in the preset it starts from.
+pub struct PresetChanges {
+    pub label: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub fps: Option<u32>,
+    pub crf: Option<u32>,
+    pub max_kbps: Option<u32>,
+    pub speed: Option<String>,
+    pub audio_kbps: Option<u32>,
+    pub loudness: Option<f64>,
+    pub true_peak: Option<f64>,
+}
+
+pub fn add_preset(
+    library: &Library,
+    name: &str,
+    from: &str,
+    changes: PresetChanges,
+) -> Result<(), UserError> {
+    let mut preset = library
+        .preset(from)?
+        .ok_or(render::RenderError::UnknownPreset(from.to_owned()))?;
+    preset.name = name.to_owned();
+    preset.label = changes.label.unwrap_or_else(|| name.to_owned());
+    preset.width = changes.width.unwrap_or(preset.width);
+    preset.height = changes.height.unwrap_or(preset.height);
+    if let Some(fps) = changes.fps {
+        preset.fps_num = i32::try_from(fps).unwrap_or(i32::MAX);
+        preset.fps_den = 1;
+    }
+    preset.crf = changes.crf.unwrap_or(preset.crf);
+    preset.max_kbps = changes.max_kbps.unwrap_or(preset.max_kbps);
+    preset.speed = changes.speed.unwrap_or(preset.speed);
+    preset.audio_kbps = changes.audio_kbps.unwrap_or(preset.audio_kbps);
+    preset.loudness_lufs = changes.loudness.unwrap_or(preset.loudness_lufs);
+    preset.true_peak_dbtp = changes.true_peak.unwrap_or(preset.true_peak_dbtp);
+    library.add_preset(&preset)?;
+    super::output::line(&format!("saved preset {name} (based on {from})"))
 }
 
 pub fn run(
@@ -58,7 +99,8 @@ pub fn run(
             ))
         }
     };
-    let preset = preset::builtin(preset_name)
+    let preset = library
+        .preset(preset_name)?
         .ok_or(render::RenderError::UnknownPreset(preset_name.to_owned()))?;
     if out.exists() && !overwrite {
         return Err(UserError::new(

@@ -260,6 +260,41 @@ enum PresetCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Save a preset of your own, starting from another and changing what you give
+    Add {
+        /// a-z, 0-9, _ and -
+        name: String,
+        /// The preset to start from
+        #[arg(long, default_value = "tiktok")]
+        from: String,
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        width: Option<u32>,
+        #[arg(long)]
+        height: Option<u32>,
+        #[arg(long)]
+        fps: Option<u32>,
+        /// x264 quality (0-51, lower is better)
+        #[arg(long)]
+        crf: Option<u32>,
+        /// Bitrate ceiling, kbit/s
+        #[arg(long)]
+        max_kbps: Option<u32>,
+        /// x264 speed preset (ultrafast ... veryslow)
+        #[arg(long)]
+        speed: Option<String>,
+        #[arg(long)]
+        audio_kbps: Option<u32>,
+        /// Integrated loudness target, LUFS
+        #[arg(long, allow_hyphen_values = true)]
+        loudness: Option<f64>,
+        /// True-peak ceiling, dBTP
+        #[arg(long, allow_hyphen_values = true)]
+        true_peak: Option<f64>,
+    },
+    /// Remove a preset of your own
+    Remove { name: String },
 }
 
 #[derive(Subcommand)]
@@ -453,7 +488,41 @@ pub fn run(args: Args) -> Result<(), Failure> {
             overwrite,
             json,
         ),
-        Command::Preset(PresetCommand::List { json }) => export::presets(json),
+        Command::Preset(PresetCommand::List { json }) => export::presets(&open()?, json),
+        Command::Preset(PresetCommand::Add {
+            ref name,
+            ref from,
+            ref label,
+            width,
+            height,
+            fps,
+            crf,
+            max_kbps,
+            ref speed,
+            audio_kbps,
+            loudness,
+            true_peak,
+        }) => export::add_preset(
+            &open()?,
+            name,
+            from,
+            export::PresetChanges {
+                label: label.clone(),
+                width,
+                height,
+                fps,
+                crf,
+                max_kbps,
+                speed: speed.clone(),
+                audio_kbps,
+                loudness,
+                true_peak,
+            },
+        ),
+        Command::Preset(PresetCommand::Remove { ref name }) => {
+            open()?.remove_preset(name)?;
+            output::line(&format!("removed preset {name}"))
+        }
         Command::Settings(ref command) => {
             let library = open()?;
             match command {

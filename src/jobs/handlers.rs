@@ -220,9 +220,13 @@ impl JobHandler for ExportJob {
             return Err(JobFailure::permanent("not an export job"));
         };
         let clip = ctx.library.clip(clip_id).map_err(library_failure)?;
-        let preset = crate::render::preset::builtin(preset).ok_or_else(|| {
-            JobFailure::permanent(format!("there is no export preset named {preset:?}"))
-        })?;
+        let preset = ctx
+            .library
+            .preset(preset)
+            .map_err(library_failure)?
+            .ok_or_else(|| {
+                JobFailure::permanent(format!("there is no export preset named {preset:?}"))
+            })?;
         let report = crate::render::export(
             ctx.library,
             &clip.timeline,

@@ -9,6 +9,7 @@
 pub mod clips;
 mod error;
 mod migrations;
+pub mod presets;
 pub mod profiles;
 pub mod projects;
 mod read_pool;

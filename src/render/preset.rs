@@ -1,10 +1,10 @@
 //! Export presets (SPEC §4.7): the platform built-ins and a fast draft. Every x264 setting is
 //! explicit: the encoder's default bitrate cap (2048 kbit/s) ruins quality even in quality mode.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Preset {
     pub name: String,
@@ -79,6 +79,94 @@ impl Preset {
             problems.push(format!(
                 "{} takes videos of at most {:.0} s; this one lasts {duration_s:.1} s",
                 self.label, self.max_duration_s
+            ));
+        }
+        problems
+    }
+}
+
+/// x264's speed presets, fastest first.
+pub const SPEEDS: [&str; 10] = [
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+    "placebo",
+];
+
+impl Preset {
+    /// Why this preset cannot be used (empty when it can): a user preset is checked before it is
+    /// saved, so an export never discovers a nonsense setting half-way.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let valid_name = !self.name.is_empty()
+            && self.name.len() <= 40
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !valid_name {
+            problems.push(format!(
+                "the name {:?} must be 1-40 characters of a-z, 0-9, _ or -",
+                self.name
+            ));
+        }
+        let even = |v: u32| v.is_multiple_of(2) && (16..=4096).contains(&v);
+        if !even(self.width) || !even(self.height) {
+            problems.push(format!(
+                "the size {}×{} must be even numbers from 16 to 4096",
+                self.width, self.height
+            ));
+        }
+        if self.fps_den <= 0 || self.fps_num <= 0 || !(1.0..=120.0).contains(&self.fps()) {
+            problems.push(format!(
+                "the frame rate {}/{} must be between 1 and 120",
+                self.fps_num, self.fps_den
+            ));
+        }
+        if self.crf > 51 {
+            problems.push(format!("the CRF {} must be 0-51", self.crf));
+        }
+        if !(100..=200_000).contains(&self.max_kbps) {
+            problems.push(format!(
+                "the bitrate ceiling {} kbit/s must be 100-200000",
+                self.max_kbps
+            ));
+        }
+        if !SPEEDS.contains(&self.speed.as_str()) {
+            problems.push(format!(
+                "the speed {:?} must be one of {}",
+                self.speed,
+                SPEEDS.join(", ")
+            ));
+        }
+        if !(32..=512).contains(&self.audio_kbps) {
+            problems.push(format!(
+                "the audio bitrate {} kbit/s must be 32-512",
+                self.audio_kbps
+            ));
+        }
+        if !(-40.0..=-5.0).contains(&self.loudness_lufs) {
+            problems.push(format!(
+                "the loudness target {} LUFS must be between -40 and -5",
+                self.loudness_lufs
+            ));
+        }
+        if !(-9.0..=0.0).contains(&self.true_peak_dbtp) {
+            problems.push(format!(
+                "the true-peak ceiling {} dBTP must be between -9 and 0",
+                self.true_peak_dbtp
+            ));
+        }
+        if !(self.min_duration_s >= 0.0 && self.max_duration_s > self.min_duration_s) {
+            problems.push(format!(
+                "the length limits {}-{} s must be increasing",
+                self.min_duration_s, self.max_duration_s
             ));
         }
         problems
