@@ -93,6 +93,7 @@ fn a_mixed_timeline_exports_to_a_verified_vertical_mp4() {
         &library,
         &timeline,
         &preset,
+        "x264enc",
         &out,
         &CancelToken::new(),
         |_, _| {},
@@ -153,7 +154,7 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
     let out = dir.path().join("exports/x.mp4");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     let export = |t: &Timeline, cancel: &CancelToken| {
-        render::export(&library, t, &preset, &out, cancel, |_, _| {})
+        render::export(&library, t, &preset, "x264enc", &out, cancel, |_, _| {})
     };
 
     let empty = Timeline::of_items("draft", vec![]);
@@ -209,6 +210,8 @@ fn an_export_job_renders_a_saved_variant_and_records_it() {
                 clip_id: clips[0].id.clone(),
                 preset: "draft".into(),
                 out_path: out.display().to_string(),
+                // Not on this machine (no NVIDIA GPU): the export falls back to x264 and says so.
+                encoder: Some("nvh264enc".into()),
             },
             Some(&project),
         ))
@@ -230,13 +233,21 @@ fn an_export_job_renders_a_saved_variant_and_records_it() {
     assert!(out.ends_with("Render_1_draft.mp4"), "{}", out.display());
     let json = common::ffprobe(&["-show_streams"], &out);
     assert_eq!(json["streams"][0]["width"], 540);
-    let recorded: i64 = rusqlite::Connection::open(library.db_path())
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM exports WHERE clip_id = ?1 AND status = 'verified'",
-            [&clips[0].id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(recorded, 1);
+    let recorded = library.exports(&clips[0].id).unwrap();
+    assert_eq!(recorded.len(), 1);
+    let record = &recorded[0];
+    assert!(record.file_present);
+    assert_eq!(record.encoder.as_deref(), Some("x264enc"));
+    assert_eq!(record.preset.as_deref(), Some("draft"));
+    assert_eq!((record.width, record.height), (Some(540), Some(960)));
+    assert!(record
+        .integrated_lufs
+        .is_some_and(|l| (l + 14.0).abs() <= 1.0));
+}
+
+#[test]
+fn x264_is_found_and_listed_first_among_the_encoders() {
+    let found = render::encoders::probe();
+    assert_eq!(found.first().map(|e| e.name.as_str()), Some("x264enc"));
+    assert!(found.iter().skip(1).all(|e| e.hardware));
 }

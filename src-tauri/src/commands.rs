@@ -11,12 +11,13 @@ use edit_factory::analysis::selection::Mode;
 use edit_factory::analysis::variants::{generate, regenerate_one, VariantRequest};
 use edit_factory::analysis::{cache, Overview};
 use edit_factory::jobs::{Job, JobSummary, NewJob};
-use edit_factory::library::clips::Clip;
+use edit_factory::library::clips::{Clip, ExportRecord};
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
+use edit_factory::render::encoders::Encoder;
 use edit_factory::render::Preset;
 use edit_factory::user_error::UserError;
 use serde::Serialize;
@@ -178,10 +179,16 @@ commands! {
         Ok(state.queue.retry(&parse_id(&job_id)?)?.summary())
     }
 
-    /// Export variants (one job each) with a preset into a folder; refuses to overwrite unless asked.
-    fn export_start(state, clip_ids: Vec<String>, preset: String, folder: String, overwrite: bool) -> Vec<JobSummary> {
+    /// Export variants (one job each) with a preset and an encoder (from `encoders_list`; x264
+    /// when absent) into a folder; refuses to overwrite unless asked.
+    fn export_start(state, clip_ids: Vec<String>, preset: String, encoder: Option<String>, folder: String, overwrite: bool) -> Vec<JobSummary> {
         if state.library.preset(&preset)?.is_none() {
             return Err(UserError::new(format!("there is no export preset named {preset:?}"), None));
+        }
+        if let Some(name) = &encoder {
+            if !state.encoders.iter().any(|e| &e.name == name) {
+                return Err(UserError::new(format!("the encoder {name:?} is not available here"), Some("choose one of the listed encoders")));
+            }
         }
         let folder = PathBuf::from(folder);
         if !folder.is_dir() {
@@ -202,10 +209,39 @@ commands! {
                 clip_id: clip.id.clone(),
                 preset: preset.clone(),
                 out_path: out.display().to_string(),
+                encoder: encoder.clone(),
             };
             jobs.push(state.queue.enqueue(&NewJob::new(spec, Some(&clip.project_id)))?.summary());
         }
         Ok(jobs)
+    }
+
+    /// A variant's verified exports, newest first, with their measured numbers and encoder.
+    fn clip_exports(state, clip_id: String) -> Vec<ExportRecord> {
+        Ok(state.library.exports(&parse_id(&clip_id)?)?)
+    }
+
+    /// Show an export in the file manager. The file is found by the export's id in the library,
+    /// never by a path from the window.
+    fn export_reveal(state, clip_id: String, export_id: String) -> () {
+        let exports = state.library.exports(&parse_id(&clip_id)?)?;
+        let export_id = parse_id(&export_id)?;
+        let record = exports.iter().find(|e| e.id == export_id).ok_or_else(|| {
+            UserError::new("that export is not in the library", Some("export the variant again"))
+        })?;
+        if !record.file_present {
+            return Err(UserError::new(
+                format!("{} is no longer there", record.path),
+                Some("it was moved or deleted; export the variant again"),
+            ));
+        }
+        tauri_plugin_opener::reveal_item_in_dir(&record.path)
+            .map_err(|e| UserError::new(format!("could not open the file manager: {e}"), None))
+    }
+
+    /// The H.264 encoders that work on this machine, x264 first.
+    fn encoders_list(state) -> Vec<Encoder> {
+        Ok(state.encoders.clone())
     }
 
     /// The export presets.

@@ -19,6 +19,8 @@ pub struct Inner {
     pub library: Arc<Library>,
     pub queue: JobQueue,
     pub media: MediaServer,
+    /// The H.264 encoders that proved to work at start-up, x264 first.
+    pub encoders: Vec<edit_factory::render::encoders::Encoder>,
     /// Runs queued jobs in the background for as long as the app is open.
     workers: Mutex<Option<BackgroundWorkers>>,
 }
@@ -41,6 +43,7 @@ impl AppState {
             queue: JobQueue::new(library.clone()),
             library,
             media,
+            encoders: edit_factory::render::encoders::probe(),
             workers: Mutex::new(None),
         })))
     }

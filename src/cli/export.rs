@@ -72,15 +72,40 @@ pub fn add_preset(
     super::output::line(&format!("saved preset {name} (based on {from})"))
 }
 
+pub fn encoders(json: bool) -> Result<(), UserError> {
+    let found = render::encoders::probe();
+    if json {
+        return super::output::json(&found);
+    }
+    for e in found {
+        super::output::line(&format!("{:<16} {}", e.name, e.label))?;
+    }
+    Ok(())
+}
+
+/// An encoder the user named, once it has proved to work here.
+fn usable_encoder(name: &str) -> Result<&str, UserError> {
+    if name == render::encoders::X264 || render::encoders::probe().iter().any(|e| e.name == name) {
+        return Ok(name);
+    }
+    Err(UserError::new(
+        format!("the encoder {name:?} is not available on this machine"),
+        Some("list the ones that work with `edit-factory encoders`"),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     library: &Library,
     timeline: Option<&Path>,
     clip: Option<&str>,
     preset_name: &str,
+    encoder: &str,
     out: &Path,
     overwrite: bool,
     json: bool,
 ) -> Result<(), UserError> {
+    let encoder = usable_encoder(encoder)?;
     let timeline = match (timeline, clip) {
         (Some(file), _) => {
             let text = std::fs::read_to_string(file).map_err(|e| {
@@ -128,6 +153,7 @@ pub fn run(
         library,
         &timeline,
         &preset,
+        encoder,
         &out,
         &CancelToken::new(),
         |f, step| {

@@ -117,6 +117,9 @@ enum Command {
         clip: Option<String>,
         #[arg(long, default_value = "tiktok")]
         preset: String,
+        /// H.264 encoder element (see `edit-factory encoders`)
+        #[arg(long, default_value = "x264enc")]
+        encoder: String,
         #[arg(long, value_name = "FILE.mp4")]
         out: PathBuf,
         /// Replace the output file if it exists
@@ -128,6 +131,11 @@ enum Command {
     /// The export presets
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// The H.264 encoders that work on this machine (hardware ones are tried with a short encode)
+    Encoders {
+        #[arg(long)]
+        json: bool,
+    },
     /// Mark, list, edit and delete segments of sources by hand
     #[command(subcommand)]
     Segment(SegmentCommand),
@@ -476,6 +484,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ref timeline,
             ref clip,
             ref preset,
+            ref encoder,
             ref out,
             overwrite,
             json,
@@ -484,10 +493,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             timeline.as_deref(),
             clip.as_deref(),
             preset,
+            encoder,
             out,
             overwrite,
             json,
         ),
+        Command::Encoders { json } => export::encoders(json),
         Command::Preset(PresetCommand::List { json }) => export::presets(&open()?, json),
         Command::Preset(PresetCommand::Add {
             ref name,

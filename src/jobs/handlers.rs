@@ -215,6 +215,7 @@ impl JobHandler for ExportJob {
             clip_id,
             preset,
             out_path,
+            encoder,
         } = &ctx.job.spec
         else {
             return Err(JobFailure::permanent("not an export job"));
@@ -231,6 +232,7 @@ impl JobHandler for ExportJob {
             ctx.library,
             &clip.timeline,
             &preset,
+            encoder.as_deref().unwrap_or(crate::render::encoders::X264),
             std::path::Path::new(out_path),
             ctx.cancel,
             |fraction, step| ctx.report(fraction, step),

@@ -92,6 +92,9 @@ pub enum JobSpec {
         preset: String,
         /// Where the file goes (absolute).
         out_path: String,
+        /// The H.264 encoder element asked for; x264 when absent (jobs queued before it existed).
+        #[serde(default)]
+        encoder: Option<String>,
     },
     /// Written by a newer version; kept as it is.
     #[serde(other)]

@@ -92,6 +92,37 @@ impl Library {
         })
     }
 
+    /// A variant's exports, newest first, with what they were made with and measured as.
+    pub fn exports(&self, clip_id: &str) -> Result<Vec<ExportRecord>, LibraryError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT id, path, preset_name, encoder, size_bytes, duration_s, width, height, fps,
+                        loudness_lufs, true_peak_dbtp, created_at
+                 FROM exports WHERE clip_id = ?1 AND status = 'verified'
+                 ORDER BY created_at DESC",
+            )?;
+            let rows = statement.query_map([clip_id], |r| {
+                let path: String = r.get::<_, Option<String>>(1)?.unwrap_or_default();
+                Ok(ExportRecord {
+                    id: r.get(0)?,
+                    file_present: std::path::Path::new(&path).is_file(),
+                    path,
+                    preset: r.get(2)?,
+                    encoder: r.get(3)?,
+                    size_bytes: r.get::<_, Option<i64>>(4)?.unwrap_or(0).max(0) as u64,
+                    duration_s: r.get(5)?,
+                    width: r.get(6)?,
+                    height: r.get(7)?,
+                    fps: r.get(8)?,
+                    integrated_lufs: r.get(9)?,
+                    true_peak_dbtp: r.get(10)?,
+                    created_at: r.get(11)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     /// Record a checked export of a variant.
     pub fn record_export(
         &self,
@@ -102,8 +133,10 @@ impl Library {
             tx.execute(
                 &format!(
                     "INSERT INTO exports (id, clip_id, path, size_bytes, duration_s, loudness_lufs,
-                        true_peak_dbtp, status, created_at, completed_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'verified', {NOW_SQL}, {NOW_SQL})"
+                        true_peak_dbtp, status, created_at, completed_at, preset_name, encoder,
+                        width, height, fps, gain_db)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'verified', {NOW_SQL}, {NOW_SQL}, ?8, ?9,
+                        ?10, ?11, ?12, ?13)"
                 ),
                 params![
                     new_id(),
@@ -112,7 +145,13 @@ impl Library {
                     report.size_bytes as i64,
                     report.duration_s,
                     report.integrated_lufs,
-                    report.true_peak_dbtp
+                    report.true_peak_dbtp,
+                    report.preset,
+                    report.encoder,
+                    report.width,
+                    report.height,
+                    report.fps,
+                    report.gain_db
                 ],
             )?;
             tx.execute(
@@ -180,4 +219,25 @@ impl Library {
             list(tx, project_id)
         })
     }
+}
+
+/// One verified export of a variant. Fields an older version did not record are absent.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportRecord {
+    pub id: String,
+    pub path: String,
+    /// Whether the file is still where it was written.
+    pub file_present: bool,
+    pub preset: Option<String>,
+    pub encoder: Option<String>,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    pub duration_s: Option<f64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub fps: Option<f64>,
+    pub integrated_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub created_at: String,
 }

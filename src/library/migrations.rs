@@ -9,6 +9,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_jobs_by_project.sql"),
     include_str!("migrations/003_analysis.sql"),
+    include_str!("migrations/004_export_details.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

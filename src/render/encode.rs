@@ -120,34 +120,26 @@ fn register_audiofx() -> Result<(), RenderError> {
     Ok(())
 }
 
-/// Render `placed` to `out` (`total_ns` long); returns the H.264 encoder that ran.
+/// Render `placed` to `out` (`total_ns` long) with the H.264 encoder `encoder_name`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn render(
     placed: &[Placed],
     preset: &Preset,
+    encoder_name: &str,
     gain_db: f64,
     limiter_target: Option<f64>,
     total_ns: u64,
     out: &Path,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64),
-) -> Result<String, RenderError> {
+) -> Result<(), RenderError> {
     register_audiofx()?;
     let composed = compose(placed, preset)?;
     let pipeline = gst::Pipeline::new();
     let mut guard = PipelineGuard::new(&pipeline);
     pipeline.add(&composed.timeline).map_err(err)?;
 
-    let encoder = make("x264enc")?;
-    encoder.set_property_from_str("pass", "qual");
-    encoder.set_property("quantizer", preset.crf);
-    encoder.set_property("bitrate", preset.max_kbps);
-    encoder.set_property("vbv-buf-capacity", 2000u32);
-    encoder.set_property("key-int-max", preset.keyframe_interval());
-    encoder.set_property_from_str("speed-preset", &preset.speed);
-    encoder.set_property("bframes", 2u32);
-    encoder.set_property("threads", 0u32);
-    encoder.set_property("option-string", "level=4.1:open-gop=0");
+    let encoder = super::encoders::configure(encoder_name, preset)?;
     let muxer = make("mp4mux")?;
     muxer.set_property("faststart", true);
     let sink = make("filesink")?;
@@ -156,11 +148,18 @@ pub(super) fn render(
     pipeline.add_many([&muxer, &sink]).map_err(err)?;
     muxer.link(&sink).map_err(err)?;
 
+    // x264 is given 8-bit 4:2:0 so it picks High (not High 4:4:4); hardware encoders choose
+    // their own input format (usually NV12).
+    let raw_format = if encoder_name == super::encoders::X264 {
+        caps("video/x-raw", &[("format", "I420".to_send_value())])?
+    } else {
+        make("identity")?
+    };
     let video_chain = vec![
         make("queue")?,
         make("videoconvert")?,
-        caps("video/x-raw", &[("format", "I420".to_send_value())])?,
-        encoder.clone(),
+        raw_format,
+        encoder,
         caps("video/x-h264", &[("profile", "high".to_send_value())])?,
         make("h264parse")?,
     ];
@@ -266,5 +265,5 @@ pub(super) fn render(
     }
     outcome?;
     drop(guard);
-    Ok("x264enc".to_owned())
+    Ok(())
 }

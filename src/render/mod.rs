@@ -12,6 +12,7 @@
 mod compose;
 mod conform;
 mod encode;
+pub mod encoders;
 pub mod loudness;
 pub mod preset;
 pub mod verify;
@@ -108,6 +109,10 @@ pub struct ExportReport {
     pub gain_db: f64,
 }
 
+fn is_cancel(error: &RenderError) -> bool {
+    matches!(error, RenderError::Media(MediaError::Cancelled))
+}
+
 /// An item with the source it plays, and the file to read it from.
 pub(crate) struct Placed {
     pub item: Item,
@@ -117,11 +122,14 @@ pub(crate) struct Placed {
 }
 
 /// Export `timeline` with `preset` to `out` (written under a temporary name, checked, then moved
-/// into place). `progress` hears the fraction done.
+/// into place), encoding with `encoder` (an element from [`encoders::probe`]; x264 when that one
+/// fails). `progress` hears the fraction done.
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     library: &Library,
     timeline: &Timeline,
     preset: &Preset,
+    encoder: &str,
     out: &Path,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64, &str),
@@ -178,20 +186,33 @@ pub fn export(
     // done once more with the limiter aimed past the target by what was missed.
     let mut aim = preset.loudness_lufs;
     let mut attempt = 0;
-    let (encoder, report) = loop {
+    let mut encoder = encoder.to_owned();
+    let report = loop {
         attempt += 1;
         let span = if limit { 0.4 } else { 0.8 };
         let from = 0.15 + span * (attempt - 1) as f64;
-        let encoder = encode::render(
-            &placed,
-            preset,
-            gain_db,
-            limit.then_some(aim),
-            crate::timeline::nanos(duration_s) as u64,
-            output.partial_path(),
-            cancel,
-            |f| progress(from + f * span, "rendering"),
-        )?;
+        let mut render = |encoder: &str| {
+            encode::render(
+                &placed,
+                preset,
+                encoder,
+                gain_db,
+                limit.then_some(aim),
+                crate::timeline::nanos(duration_s) as u64,
+                output.partial_path(),
+                cancel,
+                |f| progress(from + f * span, "rendering"),
+            )
+        };
+        match render(&encoder) {
+            Err(e) if encoder != encoders::X264 && !is_cancel(&e) => {
+                // A driver can fail on a real stream after passing the start-up trial.
+                tracing::warn!(%encoder, error = %e, "hardware encoder failed; using x264");
+                encoder = encoders::X264.to_owned();
+                render(&encoder)?;
+            }
+            outcome => outcome?,
+        }
         progress(from + span, "checking the export");
         let report = verify::check(output.partial_path(), preset, duration_s, cancel)?;
         let missed = report
@@ -200,7 +221,7 @@ pub fn export(
             .filter(|m| m.abs() > 0.5);
         match missed {
             Some(missed) if limit && attempt == 1 => aim = (aim + missed).clamp(-70.0, -5.0),
-            _ => break (encoder, report),
+            _ => break report,
         }
     };
     if !report.problems.is_empty() {

@@ -65,7 +65,7 @@ export async function regenerateOne(clip: Clip, targetS: number, mode: Mode): Pr
 /** Export `clipIds` with `preset` into `folder`, one job each (progress in the jobs panel). */
 export async function exportClips(clipIds: string[], preset: string, folder: string): Promise<void> {
   try {
-    for (const job of await commands.exportStart(clipIds, preset, folder, false)) track(job);
+    for (const job of await commands.exportStart(clipIds, preset, null, folder, false)) track(job);
   } catch (error) {
     showError(error, "Could not start the export");
   }
