@@ -524,3 +524,106 @@ fn a_user_preset_is_saved_checked_listed_used_by_name_and_removed() {
     let out = run(lib, &["preset", "remove", "my-draft"]);
     assert!(!out.status.success(), "removing twice fails");
 }
+
+#[test]
+fn short_turns_two_files_into_n_checked_shorts_and_refuses_what_it_cannot_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let out_dir = dir.path().join("shorts");
+    let files = [
+        common::media("video/moviepy_chaplin_h264_mp3.mp4"),
+        common::media("video/mediabunny_trim-buck-bunny_vp9_opus.webm"),
+    ];
+    let mut args: Vec<String> = vec!["short".into()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(
+        [
+            "--target",
+            "5",
+            "--variants",
+            "2",
+            "--preset",
+            "draft",
+            "--json",
+            "--out",
+        ]
+        .map(String::from),
+    );
+    args.push(out_dir.display().to_string());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+
+    // Speech options are refused up front, and nothing is made.
+    for option in [
+        "--captions",
+        "--mute-voice",
+        "--duck-voice",
+        "--remove-silence",
+    ] {
+        let mut with = argv.clone();
+        with.push(option);
+        let out = run(&lib, &with);
+        assert!(!out.status.success(), "{option} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not available yet"), "{option}: {stderr}");
+        assert!(!out_dir.exists(), "{option} left a folder behind");
+    }
+
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(&lib, &argv))).unwrap();
+    let outputs = report["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 2, "{report}");
+    for output in outputs {
+        let path = std::path::PathBuf::from(output["path"].as_str().unwrap());
+        assert!(path.starts_with(&out_dir), "{}", path.display());
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with("_draft.mp4") && name.contains('_'), "{name}");
+        let json = common::ffprobe(&["-show_streams", "-show_format"], &path);
+        let streams = json["streams"].as_array().unwrap();
+        let video = streams.iter().find(|s| s["codec_type"] == "video").unwrap();
+        let audio = streams.iter().find(|s| s["codec_type"] == "audio").unwrap();
+        assert_eq!(video["codec_name"], "h264");
+        assert_eq!(
+            (video["width"].as_u64(), video["height"].as_u64()),
+            (Some(540), Some(960))
+        );
+        assert_eq!(audio["codec_name"], "aac");
+        assert_eq!(audio["sample_rate"], "48000");
+        let duration: f64 = json["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let reported = output["duration_s"].as_f64().unwrap();
+        assert!(
+            (duration - reported).abs() < 0.05,
+            "{duration} vs {reported}"
+        );
+        assert!(duration > 2.0 && duration < 7.0, "{duration}");
+        let lufs = output["integrated_lufs"].as_f64().unwrap();
+        assert!((lufs + 14.0).abs() <= 1.0, "{lufs}");
+    }
+
+    // Run again into the same folder: a second project, named apart, so nothing is overwritten.
+    let before: Vec<_> = outputs
+        .iter()
+        .map(|o| {
+            std::fs::metadata(o["path"].as_str().unwrap())
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
+        .collect();
+    let again: serde_json::Value = serde_json::from_str(&stdout(&run(&lib, &argv))).unwrap();
+    for (first, second) in outputs.iter().zip(again["outputs"].as_array().unwrap()) {
+        assert_ne!(first["path"], second["path"]);
+    }
+    let after: Vec<_> = outputs
+        .iter()
+        .map(|o| {
+            std::fs::metadata(o["path"].as_str().unwrap())
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(before, after);
+}

@@ -84,7 +84,7 @@ pub fn encoders(json: bool) -> Result<(), UserError> {
 }
 
 /// An encoder the user named, once it has proved to work here.
-fn usable_encoder(name: &str) -> Result<&str, UserError> {
+pub fn usable_encoder(name: &str) -> Result<&str, UserError> {
     if name == render::encoders::X264 || render::encoders::probe().iter().any(|e| e.name == name) {
         return Ok(name);
     }

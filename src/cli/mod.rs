@@ -4,6 +4,7 @@ mod analyze;
 mod export;
 mod jobs;
 mod output;
+mod short;
 mod variants;
 
 use std::path::PathBuf;
@@ -101,6 +102,42 @@ enum Command {
         /// Seed for the random mode (the same seed gives the same variants)
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The main job: import FILEs, analyse them, build N variants and export each to DIR
+    Short {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Length of each short, seconds (5-180)
+        #[arg(long, value_name = "SECONDS")]
+        target: f64,
+        /// How many shorts (1-10)
+        #[arg(long, default_value_t = 3, value_name = "N")]
+        variants: usize,
+        #[arg(long, default_value = "tiktok")]
+        preset: String,
+        /// H.264 encoder element (see `edit-factory encoders`)
+        #[arg(long, default_value = "x264enc")]
+        encoder: String,
+        /// Folder for the files, named {project}_{variant}_{preset}.mp4
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace files of the same name in DIR
+        #[arg(long)]
+        overwrite: bool,
+        /// Burn in captions of the speech (needs the speech features)
+        #[arg(long)]
+        captions: bool,
+        /// Silence the speakers' voices in the footage (needs the speech features)
+        #[arg(long, conflicts_with = "duck_voice")]
+        mute_voice: bool,
+        /// Lower the speakers' voices in the footage (needs the speech features)
+        #[arg(long)]
+        duck_voice: bool,
+        /// Cut silent stretches (needs the speech features)
+        #[arg(long)]
+        remove_silence: bool,
         #[arg(long)]
         json: bool,
     },
@@ -456,6 +493,36 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let mode = mode.parse().map_err(|e: String| Failure::new(e, None))?;
             variants::run(&queue, &project_id, count, target, mode, seed, json)
         }
+        Command::Short {
+            ref files,
+            target,
+            variants,
+            ref preset,
+            ref encoder,
+            ref out,
+            overwrite,
+            captions,
+            mute_voice,
+            duck_voice,
+            remove_silence,
+            json,
+        } => short::run(
+            open()?,
+            short::ShortArgs {
+                files: files.clone(),
+                target,
+                variants,
+                preset: preset.clone(),
+                encoder: encoder.clone(),
+                out: out.clone(),
+                overwrite,
+                json,
+                captions,
+                mute_voice,
+                duck_voice,
+                remove_silence,
+            },
+        ),
         Command::Jobs(ref command) => {
             let queue = JobQueue::new(Arc::new(open()?));
             match command {

@@ -43,29 +43,7 @@ pub fn run(
         Some(t) => t,
         None => library.project(project_id)?.target_duration_s,
     };
-    let missing = unanalysed(library, project_id)?;
-    if !missing.is_empty() {
-        let ids = missing
-            .iter()
-            .map(|s| {
-                queue
-                    .enqueue_analysis(&s.id, Some(project_id))
-                    .map(|j| j.id)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let ended = super::jobs::run_foreground(queue, &ids, !json)?;
-        if let Some(failed) = ended.iter().find(|j| j.status != JobStatus::Succeeded) {
-            return Err(UserError::new(
-                format!(
-                    "analysis {} {}: {}",
-                    failed.id,
-                    failed.status,
-                    failed.error_message.as_deref().unwrap_or("no detail")
-                ),
-                Some("see `edit-factory jobs list`; fix or remove the source, then try again"),
-            ));
-        }
-    }
+    analyse_missing(queue, project_id, !json)?;
     let request = VariantRequest {
         count,
         target_s,
@@ -110,6 +88,39 @@ pub fn run(
     }
     for note in &report.notes {
         super::output::line(&format!("note: {note}"))?;
+    }
+    Ok(())
+}
+
+/// Analyse the project's sources that are not analysed yet, as jobs run here.
+pub fn analyse_missing(
+    queue: &JobQueue,
+    project_id: &str,
+    show_bars: bool,
+) -> Result<(), UserError> {
+    let library = queue.library();
+    let missing = unanalysed(library, project_id)?;
+    if !missing.is_empty() {
+        let ids = missing
+            .iter()
+            .map(|s| {
+                queue
+                    .enqueue_analysis(&s.id, Some(project_id))
+                    .map(|j| j.id)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ended = super::jobs::run_foreground(queue, &ids, show_bars)?;
+        if let Some(failed) = ended.iter().find(|j| j.status != JobStatus::Succeeded) {
+            return Err(UserError::new(
+                format!(
+                    "analysis {} {}: {}",
+                    failed.id,
+                    failed.status,
+                    failed.error_message.as_deref().unwrap_or("no detail")
+                ),
+                Some("see `edit-factory jobs list`; fix or remove the source, then try again"),
+            ));
+        }
     }
     Ok(())
 }
