@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod app_dirs;
+pub mod captions;
 pub mod fsutil;
 pub mod import;
 pub mod jobs;

@@ -251,3 +251,109 @@ fn x264_is_found_and_listed_first_among_the_encoders() {
     assert_eq!(found.first().map(|e| e.name.as_str()), Some("x264enc"));
     assert!(found.iter().skip(1).all(|e| e.hardware));
 }
+
+/// The frame of `file` at `at_s` as 8-bit RGB, with its width.
+fn frame_rgb(file: &Path, at_s: f64) -> (Vec<u8>, usize) {
+    let json = common::ffprobe(&["-show_streams"], file);
+    let width = json["streams"][0]["width"].as_u64().unwrap() as usize;
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-i"])
+        .arg(file)
+        .args(["-ss", &format!("{at_s}"), "-frames:v", "1"])
+        .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.stdout, width)
+}
+
+/// Pixels close to pure magenta (the caption box's colour, nowhere in the footage).
+fn magenta_pixels(rgb: &[u8]) -> usize {
+    rgb.chunks_exact(3)
+        .filter(|p| p[0] > 200 && p[1] < 60 && p[2] > 200)
+        .count()
+}
+
+#[test]
+fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
+    use edit_factory::captions::CaptionStyle;
+    use edit_factory::timeline::{Captions, Cue};
+    let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
+    let mut timeline = Timeline::of_items("draft", vec![item(&sources[0], 1.0, 3.0)]);
+    timeline.captions = Some(Captions {
+        cues: vec![Cue {
+            start: nanos(0.5),
+            end: nanos(1.2),
+            text: "HELLO".into(),
+            words: vec![],
+        }],
+        style: CaptionStyle {
+            size: 80,
+            box_enabled: true,
+            box_color: "#FF00FF".into(),
+            position: 50.0,
+            ..CaptionStyle::default()
+        },
+    });
+    let preset = preset::builtin("draft").unwrap();
+    let out = dir.path().join("captioned.mp4");
+    render::export(
+        &library,
+        &timeline,
+        &preset,
+        "x264enc",
+        &out,
+        &CancelToken::new(),
+        |_, _| {},
+    )
+    .unwrap();
+    for (at, expect_caption) in [(0.2, false), (0.8, true), (1.0, true), (1.6, false)] {
+        let (rgb, width) = frame_rgb(&out, at);
+        let box_pixels = magenta_pixels(&rgb);
+        if expect_caption {
+            // A box round 80 px text: thousands of pixels, around the middle of the frame.
+            assert!(box_pixels > 2000, "at {at} s: {box_pixels} caption pixels");
+            let rows: Vec<usize> = rgb
+                .chunks_exact(3)
+                .enumerate()
+                .filter(|(_, p)| p[0] > 200 && p[1] < 60 && p[2] > 200)
+                .map(|(i, _)| i / width)
+                .collect();
+            let bottom = *rows.iter().max().unwrap();
+            assert!(
+                (430..=530).contains(&bottom),
+                "box bottom at row {bottom} of 960"
+            );
+        } else {
+            assert!(box_pixels < 50, "at {at} s: {box_pixels} caption pixels");
+        }
+    }
+
+    // A broken style is refused before anything is written.
+    let mut broken = timeline.clone();
+    if let Some(c) = broken.captions.as_mut() {
+        c.style.size = 500;
+        c.style.color = "red".into();
+    }
+    let bad_out = dir.path().join("broken.mp4");
+    let error = render::export(
+        &library,
+        &broken,
+        &preset,
+        "x264enc",
+        &bad_out,
+        &CancelToken::new(),
+        |_, _| {},
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("size 500") && message.contains("\"red\""),
+        "{message}"
+    );
+    assert!(!bad_out.exists());
+}

@@ -126,6 +126,7 @@ pub(super) fn render(
     placed: &[Placed],
     preset: &Preset,
     encoder_name: &str,
+    captions: Option<&crate::captions::ass::Track>,
     gain_db: f64,
     limiter_target: Option<f64>,
     total_ns: u64,
@@ -155,15 +156,25 @@ pub(super) fn render(
     } else {
         make("identity")?
     };
-    let video_chain = vec![
-        make("queue")?,
-        make("videoconvert")?,
+    let mut video_chain = vec![make("queue")?, make("videoconvert")?];
+    if let Some(track) = captions {
+        video_chain.push(super::burn::overlay(&pipeline, track)?);
+        video_chain.push(make("videoconvert")?);
+    }
+    video_chain.extend([
         raw_format,
         encoder,
         caps("video/x-h264", &[("profile", "high".to_send_value())])?,
         make("h264parse")?,
-    ];
-    chain(&pipeline, &video_chain)?;
+    ]);
+    // assrender is in the pipeline already (with its text source).
+    let fresh: Vec<gst::Element> = video_chain
+        .iter()
+        .filter(|e| e.parent().is_none())
+        .cloned()
+        .collect();
+    pipeline.add_many(&fresh).map_err(err)?;
+    gst::Element::link_many(&video_chain).map_err(err)?;
     restamp(&video_chain[0], preset, total_ns)?;
     // The gain may exceed one volume element's ×10.
     let gain = 10f64.powf(gain_db / 20.0);

@@ -9,6 +9,7 @@
 //! true-peak limiter (`audioloudnorm` from gst-plugins-rs, registered statically). Every export is
 //! re-read and checked before it is kept ([`verify`]).
 
+mod burn;
 mod compose;
 mod conform;
 mod encode;
@@ -173,6 +174,11 @@ pub fn export(
         limit,
         "loudness of the mix measured"
     );
+    let captions = timeline
+        .captions
+        .as_ref()
+        .filter(|c| !c.cues.is_empty())
+        .map(|c| crate::captions::ass::track(c, preset.width, preset.height));
     let output = AtomicOutput::new(out);
     let duration_s = crate::timeline::seconds(
         timeline
@@ -196,6 +202,7 @@ pub fn export(
                 &placed,
                 preset,
                 encoder,
+                captions.as_ref(),
                 gain_db,
                 limit.then_some(aim),
                 crate::timeline::nanos(duration_s) as u64,

@@ -177,9 +177,9 @@ pub struct Music {
 #[ts(export)]
 pub struct Captions {
     pub cues: Vec<Cue>,
-    /// The caption style (SPEC §4.6), kept as the editor and the burn-in agree on it.
-    #[ts(type = "Record<string, unknown>")]
-    pub style: serde_json::Value,
+    /// One style for the burn-in and the preview (SPEC §4.6).
+    #[serde(default)]
+    pub style: crate::captions::CaptionStyle,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

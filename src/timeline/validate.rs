@@ -79,5 +79,36 @@ pub fn validate(timeline: &Timeline, library: &Library) -> Vec<Problem> {
             }
         }
     }
+    if let Some(captions) = &timeline.captions {
+        for message in captions.style.problems() {
+            problem(None, message);
+        }
+        let length = timeline.duration_ns();
+        for (i, cue) in captions.cues.iter().enumerate() {
+            let n = i + 1;
+            if cue.start < 0 || cue.end <= cue.start {
+                problem(
+                    None,
+                    format!(
+                        "caption {n} ends ({:.2} s) before it starts ({:.2} s)",
+                        seconds(cue.end),
+                        seconds(cue.start)
+                    ),
+                );
+            } else if cue.start >= length {
+                problem(
+                    None,
+                    format!(
+                        "caption {n} starts at {:.2} s, after the video ends ({:.2} s)",
+                        seconds(cue.start),
+                        seconds(length)
+                    ),
+                );
+            }
+            if cue.text.trim().is_empty() {
+                problem(None, format!("caption {n} has no text"));
+            }
+        }
+    }
     problems
 }
