@@ -357,3 +357,185 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
     );
     assert!(!bad_out.exists());
 }
+
+/// RMS level, dB, of `file`'s sound from `from` to `to` seconds (ffmpeg's astats).
+fn rms_db(file: &Path, from: f64, to: f64) -> f64 {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-ss", &format!("{from}"), "-t"])
+        .arg(format!("{}", to - from))
+        .arg("-i")
+        .arg(file)
+        .args([
+            "-af",
+            "pan=mono|c0=0.5*c0+0.5*c1,astats=metadata=0",
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    let value = text
+        .lines()
+        .rfind(|l| l.contains("RMS level dB"))
+        .and_then(|l| l.rsplit(':').next())
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no RMS level in {text}"));
+    if value == "-inf" {
+        -150.0
+    } else {
+        value.parse().unwrap()
+    }
+}
+
+#[test]
+fn ducking_lowers_the_speech_spans_by_more_than_25_db_and_muting_silences_them() {
+    use edit_factory::timeline::{AudioMode, Span};
+    let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
+    let source = &sources[0];
+    let preset = preset::builtin("draft").unwrap();
+    let original = common::media("video/moviepy_chaplin_h264_mp3.mp4");
+    for mode in [AudioMode::Duck, AudioMode::Mute] {
+        let mut timeline = Timeline::of_items("draft", vec![item(source, 0.0, 8.0)]);
+        timeline.audio.mode = mode;
+        timeline.audio.spans = vec![Span {
+            source_id: source.id.clone(),
+            start: nanos(4.0),
+            end: nanos(6.0),
+        }];
+        let out = dir.path().join(format!("{mode:?}.mp4"));
+        render::export(
+            &library,
+            &timeline,
+            &preset,
+            "x264enc",
+            &out,
+            &CancelToken::new(),
+            |_, _| {},
+        )
+        .unwrap();
+        // The span's middle against a stretch well before its fade, in the export and the source.
+        let (inside, outside) = ((4.3, 5.7), (1.0, 2.8));
+        let exported = rms_db(&out, inside.0, inside.1) - rms_db(&out, outside.0, outside.1);
+        let source_level =
+            rms_db(&original, inside.0, inside.1) - rms_db(&original, outside.0, outside.1);
+        let drop = exported - source_level;
+        match mode {
+            AudioMode::Duck => assert!(drop <= -25.0, "ducked by only {drop:.1} dB"),
+            _ => assert!(
+                rms_db(&out, inside.0, inside.1) < -70.0,
+                "muted span at {:.1} dB",
+                rms_db(&out, inside.0, inside.1)
+            ),
+        }
+        let (lufs, _) = ebur128(&out);
+        assert!((lufs + 14.0).abs() <= 1.0, "{mode:?}: {lufs} LUFS");
+    }
+}
+
+#[test]
+fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
+    use edit_factory::timeline::{AudioMode, Music, Span, Voiceover};
+    let (dir, library, sources) = library_with(&[
+        "video/moviepy_chaplin_h264_mp3.mp4",
+        "speech/asterisk_all-circuits-busy-now.wav",
+    ]);
+    // The music: a steady 5 s tone, so its level in the export shows the envelope plainly.
+    let tone = dir.path().join("tone.wav");
+    let made = std::process::Command::new("ffmpeg")
+        .args([
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=440:d=5",
+            "-ac",
+            "2",
+        ])
+        .arg(&tone)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let project = library
+        .projects(&library.default_profile().unwrap().id)
+        .unwrap()[0]
+        .id
+        .clone();
+    let music = common::import(&library, &project, &[tone]).imported[0]
+        .source
+        .clone();
+    let by_name = |part: &str| {
+        sources
+            .iter()
+            .find(|s| s.file_name.contains(part))
+            .unwrap()
+            .clone()
+    };
+    let (film, voice) = (by_name("chaplin"), by_name("circuits"));
+    let render_with_voice = |volume: f64, name: &str| {
+        let mut timeline = Timeline::of_items("draft", vec![item(&film, 0.0, 8.0)]);
+        // The film's own sound is muted throughout (the span runs past the item's out point).
+        timeline.audio.mode = AudioMode::Mute;
+        timeline.audio.spans = vec![Span {
+            source_id: film.id.clone(),
+            start: 0,
+            end: nanos(9.64),
+        }];
+        timeline.voiceover = Some(Voiceover {
+            asset_id: voice.id.clone(),
+            offset: nanos(1.0),
+            volume,
+            removed_silences: vec![],
+        });
+        timeline.music = Some(Music {
+            asset_id: music.id.clone(),
+            volume: 1.0,
+            looped: true,
+            duck_under_speech: true,
+        });
+        let out = dir.path().join(name);
+        render::export(
+            &library,
+            &timeline,
+            &preset::builtin("draft").unwrap(),
+            "x264enc",
+            &out,
+            &CancelToken::new(),
+            |_, _| {},
+        )
+        .unwrap();
+        let (lufs, _) = ebur128(&out);
+        assert!((lufs + 14.0).abs() <= 1.0, "{name}: {lufs} LUFS");
+        out
+    };
+    // A silent voice-over first: what is heard is the music alone, ducked where the voice is.
+    let music_only = render_with_voice(0.0, "music.mp4");
+    // The voice-over lasts 1.0-2.8 s; the music is down under it and back up 0.8 s after.
+    let ducked = rms_db(&music_only, 1.2, 2.6);
+    let full = rms_db(&music_only, 3.8, 4.9);
+    assert!(
+        (-14.0..=-10.0).contains(&(ducked - full)),
+        "ducked by {:.1} dB",
+        ducked - full
+    );
+    // The 5 s tone loops: after 5 s it plays on at full level.
+    let looped = rms_db(&music_only, 5.5, 7.5);
+    assert!(
+        (looped - full).abs() < 1.0,
+        "loop at {looped:.1} dB, first pass {full:.1} dB"
+    );
+    assert!(
+        rms_db(&music_only, 0.0, 0.15) > -40.0,
+        "the music starts at once"
+    );
+
+    // Heard, the voice stands out of the ducked music where it plays, and only there.
+    let voiced = render_with_voice(1.0, "voiced.mp4");
+    let gained = |from: f64, to: f64| rms_db(&voiced, from, to) - rms_db(&music_only, from, to);
+    assert!(
+        gained(1.3, 2.5) > 6.0,
+        "voice-over adds only {:.1} dB",
+        gained(1.3, 2.5)
+    );
+}

@@ -16,11 +16,22 @@ use std::path::Path;
 pub use error::MediaError;
 pub use probe::{probe, MediaInfo};
 
-/// Initialise GStreamer once per process (later calls are cheap no-ops).
+/// Initialise GStreamer and GES once per process (later calls are
+/// cheap no-ops).
+///
+/// All of it happens in the first call, before any pipeline of the process can run: GES loads
+/// plugins while it sets itself up, and doing that while another thread's pipeline loads a
+/// decoder deadlocked (GLib's type lock against GStreamer's plugin lock, seen when an export
+/// started beside a running decode).
 pub fn init() -> Result<(), MediaError> {
-    gstreamer::init().map_err(|source| MediaError::Init {
-        detail: source.to_string(),
+    static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    DONE.get_or_init(|| {
+        gstreamer::init().map_err(|e| e.to_string())?;
+        gstreamer_editing_services::init().map_err(|e| e.to_string())?;
+        Ok(())
     })
+    .clone()
+    .map_err(|detail| MediaError::Init { detail })
 }
 
 /// File extensions treated as media when a folder is imported (files given one by one are always

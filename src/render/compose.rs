@@ -1,15 +1,21 @@
 //! The timeline laid out in GStreamer Editing Services: one layer of clips end to end, each cut at
-//! its in and out points, framed inside the preset's picture, with its own volume.
+//! its in and out points, framed inside the preset's picture, with its own volume or the audio
+//! plan's envelope (mute or duck in speech); a layer for the voice-over; a layer of background
+//! music, looped and ducked under speech; and a bed of silence under all of it.
 
 use ges::prelude::*;
 use gstreamer as gst;
+use gstreamer_controller as gst_controller;
+use gstreamer_controller::prelude::*;
 use gstreamer_editing_services as ges;
 
-use super::{Placed, Preset, RenderError};
-use crate::timeline::FramingMode;
+use super::envelope::{self, Points};
+use super::{Layout, Placed, Preset, RenderError};
+use crate::timeline::{FramingMode, Nanos};
 
-/// How long the sound runs on after the last item (longer than `audioloudnorm`'s 3 s look-ahead).
-pub(super) const TAIL: gst::ClockTime = gst::ClockTime::from_seconds(4);
+/// How long the sound runs on after the last item, so the encode chain (which cuts both streams
+/// at the timeline's end) never waits on a sound that ends early.
+pub(super) const TAIL: gst::ClockTime = gst::ClockTime::from_seconds(1);
 
 fn err(e: impl std::fmt::Display) -> RenderError {
     RenderError::Pipeline(e.to_string())
@@ -22,8 +28,63 @@ pub(super) struct Composed {
     pub audio: ges::AudioTrack,
 }
 
-/// Lay out `placed` for `preset`.
-pub(super) fn compose(placed: &[Placed], preset: &Preset) -> Result<Composed, RenderError> {
+/// Bind `points` to the volume of `element` over `from..to` of them, shifted by `shift` into the
+/// element's own time (its source's). Only points inside the element's span are given, with the
+/// envelope's values at both ends: GES clamps a control source to the element and drops what lies
+/// outside, which lost the end of a span running past an item's out point (the item stayed loud).
+/// Linear between points, as [`envelope::gain_at`] reads them.
+fn bind_volume(
+    element: &ges::TrackElement,
+    points: &Points,
+    (from, to): (Nanos, Nanos),
+    shift: Nanos,
+) -> Result<(), RenderError> {
+    let control = gst_controller::InterpolationControlSource::new();
+    control.set_mode(gst_controller::InterpolationMode::Linear);
+    for (t, gain) in envelope::window(points, from, to) {
+        let t = t + shift;
+        if t >= 0 {
+            control.set(
+                gst::ClockTime::from_nseconds(t as u64),
+                gain.clamp(0.0, 10.0),
+            );
+        }
+    }
+    if !element.set_control_source(&control, "volume", "direct-absolute") {
+        return Err(err("the volume envelope could not be attached"));
+    }
+    Ok(())
+}
+
+/// The sound of `clip` (its element in the audio track), if it has one.
+fn sound_of(clip: &ges::Clip) -> Option<ges::TrackElement> {
+    clip.find_track_elements(
+        None::<&ges::Track>,
+        ges::TrackType::AUDIO,
+        ges::AudioSource::static_type(),
+    )
+    .into_iter()
+    .next()
+}
+
+fn asset(placed_path: &std::path::Path, shown: &str) -> Result<ges::UriClipAsset, RenderError> {
+    let uri = crate::media::file_uri(placed_path)?;
+    ges::UriClipAsset::request_sync(&uri).map_err(|e| {
+        RenderError::Media(crate::media::MediaError::Unsupported {
+            path: crate::text::printable(shown),
+            reason: "it could not be opened for the export".into(),
+            detail: e.to_string(),
+        })
+    })
+}
+
+/// Lay out `layout` for `preset`; `audio_only` leaves the picture out (to measure the sound).
+pub(super) fn compose(
+    layout: &Layout,
+    preset: &Preset,
+    audio_only: bool,
+) -> Result<Composed, RenderError> {
+    let placed = &layout.items;
     let timeline = ges::Timeline::new();
     let video = ges::VideoTrack::new();
     video.set_restriction_caps(
@@ -43,33 +104,86 @@ pub(super) fn compose(placed: &[Placed], preset: &Preset) -> Result<Composed, Re
             .field("channels", 2i32)
             .build(),
     );
-    timeline.add_track(&video).map_err(err)?;
+    if !audio_only {
+        timeline.add_track(&video).map_err(err)?;
+    }
     timeline.add_track(&audio).map_err(err)?;
     let layer = timeline.append_layer();
     let mut start = gst::ClockTime::ZERO;
     for p in placed {
-        let uri = crate::media::file_uri(&p.file)?;
-        let asset = ges::UriClipAsset::request_sync(&uri).map_err(|e| {
-            RenderError::Media(crate::media::MediaError::Unsupported {
-                path: crate::text::printable(&p.source.path),
-                reason: "it could not be opened for the export".into(),
-                detail: e.to_string(),
-            })
-        })?;
+        let asset = asset(&p.file, &p.source.path)?;
         let inpoint = gst::ClockTime::from_nseconds(p.item.in_ns.max(0) as u64);
         let duration =
             gst::ClockTime::from_nseconds(preset.frame_aligned_ns(p.item.duration_ns()) as u64);
         let clip = layer
             .add_asset(&asset, start, inpoint, duration, ges::TrackType::UNKNOWN)
             .map_err(err)?;
-        if p.source.has_video {
+        if p.source.has_video && !audio_only {
             frame(&clip, p, preset)?;
         }
         if p.source.has_audio {
-            clip.set_child_property("volume", p.item.volume.clamp(0.0, 10.0))
-                .map_err(err)?;
+            match (
+                envelope::item_points(&p.item, &layout.audio),
+                sound_of(&clip),
+            ) {
+                // Spans are in source time, which is the sound element's own time.
+                (Some(points), Some(sound)) => {
+                    bind_volume(&sound, &points, (p.item.in_ns, p.item.out_ns), 0)?
+                }
+                _ => clip
+                    .set_child_property("volume", p.item.volume.clamp(0.0, 10.0))
+                    .map_err(err)?,
+            }
         }
         start += duration;
+    }
+    let total = start;
+    if let Some((extra, voiceover)) = &layout.voiceover {
+        let offset = gst::ClockTime::from_nseconds(voiceover.offset.max(0) as u64);
+        let length =
+            gst::ClockTime::from_nseconds(crate::timeline::nanos(extra.source.duration_s) as u64);
+        if offset < total {
+            let clip = timeline
+                .append_layer()
+                .add_asset(
+                    &asset(&extra.file, &extra.source.path)?,
+                    offset,
+                    gst::ClockTime::ZERO,
+                    length.min(total - offset),
+                    ges::TrackType::AUDIO,
+                )
+                .map_err(err)?;
+            clip.set_child_property("volume", voiceover.volume.clamp(0.0, 10.0))
+                .map_err(err)?;
+        }
+    }
+    if let Some((extra, music)) = &layout.music {
+        let points = music_points(layout, preset, music);
+        let length = gst::ClockTime::from_nseconds(
+            crate::timeline::nanos(extra.source.duration_s).max(1) as u64,
+        );
+        let music_asset = asset(&extra.file, &extra.source.path)?;
+        let music_layer = timeline.append_layer();
+        let mut at = gst::ClockTime::ZERO;
+        while at < total {
+            let clip = music_layer
+                .add_asset(
+                    &music_asset,
+                    at,
+                    gst::ClockTime::ZERO,
+                    length.min(total - at),
+                    ges::TrackType::AUDIO,
+                )
+                .map_err(err)?;
+            let sound = sound_of(&clip).ok_or_else(|| err("the music has no sound"))?;
+            let clip_start = at.nseconds() as Nanos;
+            let clip_end = clip_start + length.min(total - at).nseconds() as Nanos;
+            bind_volume(&sound, &points, (clip_start, clip_end), -clip_start)?;
+            if !music.looped {
+                break;
+            }
+            at += length;
+        }
     }
     // Silence under everything, so an item without sound still has sound of its length; it runs
     // on past the end, where the limiter's look-ahead needs sound to flush through (the encode
@@ -96,6 +210,38 @@ pub(super) fn compose(placed: &[Placed], preset: &Preset) -> Result<Composed, Re
         video,
         audio,
     })
+}
+
+/// The music's envelope in output time: its volume, lowered under the voice-over and under speech
+/// in the footage's own sound (when that is heard) if it ducks under speech.
+fn music_points(layout: &Layout, preset: &Preset, music: &crate::timeline::Music) -> Points {
+    if !music.duck_under_speech {
+        return vec![(0, music.volume)];
+    }
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for p in &layout.items {
+        starts.push(at);
+        at += preset.frame_aligned_ns(p.item.duration_ns());
+    }
+    let items: Vec<_> = layout.items.iter().map(|p| p.item.clone()).collect();
+    let mut speech = if layout.audio.mode == crate::timeline::AudioMode::Mute {
+        Vec::new()
+    } else {
+        envelope::speech_in_output(&items, &starts, &layout.audio)
+    };
+    if let Some((extra, voiceover)) = &layout.voiceover {
+        speech.push((
+            voiceover.offset,
+            voiceover.offset + crate::timeline::nanos(extra.source.duration_s),
+        ));
+    }
+    envelope::ducked(
+        &speech,
+        music.volume,
+        envelope::MUSIC_UNDER_SPEECH,
+        crate::timeline::nanos(layout.audio.fade),
+    )
 }
 
 /// Where the picture of `p` goes in the preset's frame: filling it around the focus point, or

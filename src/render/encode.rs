@@ -1,11 +1,12 @@
 //! The encode chain behind the GES timeline: H.264 with every x264 setting explicit, the sound
-//! brought to the loudness target (a measured linear gain, then `audioloudnorm` as a true-peak
-//! limiter) and encoded to AAC 48 kHz, muxed to MP4 with the index at the front.
+//! brought to the loudness target (a measured linear gain, then the precomputed true-peak
+//! limiting envelope, see [`super::limiter`]) and encoded to AAC 48 kHz, muxed to MP4 with the
+//! index at the front.
 //!
 //! ```text
-//! timeline ─ video ─ queue ─ videoconvert ─ I420 ─ x264enc ─ h264 High ─ h264parse ─┐
-//!          ─ audio ─ queue ─ volume ─ audioconvert ─ audioresample ─ F64 192 kHz ─   mp4mux ─ filesink
-//!                    audioloudnorm ─ audioconvert ─ audioresample ─ 48 kHz ─ AAC ─ aacparse ─┘
+//! timeline ─ video ─ queue ─ videoconvert ─ [assrender] ─ I420 ─ x264enc ─ h264 High ─ h264parse ─┐
+//!          ─ audio ─ queue ─ volume ─ volume ─ volume (limiter) ─ audioconvert ─ audioresample ─    mp4mux ─ filesink
+//!                    48 kHz F32 (cut at the end) ─ audioconvert ─ AAC ─ aacparse ────────────────┘
 //! ```
 
 use std::path::Path;
@@ -17,7 +18,7 @@ use gstreamer::prelude::*;
 use gstreamer_editing_services as ges;
 
 use super::compose::compose;
-use super::{Placed, Preset, RenderError};
+use super::{Layout, Preset, RenderError};
 use crate::jobs::CancelToken;
 use crate::media::pipeline::{make, Activity, BusEvent, PipelineGuard, Watch};
 
@@ -112,30 +113,93 @@ fn cut_sound_at(filter: &gst::Element, total_ns: u64) -> Result<(), RenderError>
     Ok(())
 }
 
-/// Registers gst-plugins-rs's audio effects (`audioloudnorm`) in this process, once.
-fn register_audiofx() -> Result<(), RenderError> {
-    if gst::ElementFactory::find("audioloudnorm").is_none() {
-        gstrsaudiofx::plugin_register_static().map_err(err)?;
-    }
+/// Make the timeline's sound one continuous stream from zero. GES starts a new segment (and marks a
+/// discontinuity) wherever the layers under the playhead change, e.g. where an item or a copy of
+/// the looped music ends; the limiter's envelope runs on one clock from zero. The buffers are restamped to their running time, which GES keeps
+/// continuous, in one segment.
+fn continuous_sound(first: &gst::Element) -> Result<(), RenderError> {
+    let pad = first
+        .static_pad("src")
+        .ok_or_else(|| err("no src pad to make the sound continuous"))?;
+    let current = std::sync::Mutex::new(None::<gst::FormattedSegment<gst::ClockTime>>);
+    pad.add_probe(
+        gst::PadProbeType::BUFFER | gst::PadProbeType::EVENT_DOWNSTREAM,
+        move |_, info| match info.data.as_mut() {
+            Some(gst::PadProbeData::Event(event)) if event.type_() == gst::EventType::Segment => {
+                let gst::EventView::Segment(segment) = event.view() else {
+                    return gst::PadProbeReturn::Ok;
+                };
+                let Ok(segment) = segment.segment().clone().downcast::<gst::ClockTime>() else {
+                    return gst::PadProbeReturn::Ok;
+                };
+                let mut current = current.lock().unwrap_or_else(|p| p.into_inner());
+                let first = current.is_none();
+                *current = Some(segment);
+                if first {
+                    let from_zero = gst::FormattedSegment::<gst::ClockTime>::new();
+                    info.data = Some(gst::PadProbeData::Event(gst::event::Segment::new(
+                        &from_zero,
+                    )));
+                    gst::PadProbeReturn::Ok
+                } else {
+                    gst::PadProbeReturn::Drop
+                }
+            }
+            Some(gst::PadProbeData::Buffer(buffer)) => {
+                let running = current
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                    .zip(buffer.pts())
+                    .and_then(|(segment, pts)| segment.to_running_time(pts));
+                let buffer = buffer.make_mut();
+                if let Some(running) = running {
+                    buffer.set_pts(running);
+                }
+                buffer.unset_flags(gst::BufferFlags::DISCONT);
+                gst::PadProbeReturn::Ok
+            }
+            _ => gst::PadProbeReturn::Ok,
+        },
+    );
     Ok(())
 }
 
-/// Render `placed` to `out` (`total_ns` long) with the H.264 encoder `encoder_name`.
+/// A `volume` that follows the limiter's envelope (stream time: the sound is one segment from
+/// zero by then).
+fn limiting_volume(points: &super::envelope::Points) -> Result<gst::Element, RenderError> {
+    use gstreamer_controller as gst_controller;
+    use gstreamer_controller::prelude::*;
+    let volume = make("volume")?;
+    let control = gst_controller::InterpolationControlSource::new();
+    control.set_mode(gst_controller::InterpolationMode::Linear);
+    for &(t, gain) in points {
+        control.set(
+            gst::ClockTime::from_nseconds(t.max(0) as u64),
+            gain.clamp(0.0, 1.0),
+        );
+    }
+    let binding = gst_controller::DirectControlBinding::new_absolute(&volume, "volume", &control);
+    volume.add_control_binding(&binding).map_err(err)?;
+    Ok(volume)
+}
+
+/// Render `layout` to `out` (`total_ns` long) with the H.264 encoder `encoder_name`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn render(
-    placed: &[Placed],
+    layout: &Layout,
     preset: &Preset,
     encoder_name: &str,
     captions: Option<&crate::captions::ass::Track>,
     gain_db: f64,
-    limiter_target: Option<f64>,
+    limiter: Option<&super::envelope::Points>,
     total_ns: u64,
     out: &Path,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64),
 ) -> Result<(), RenderError> {
-    register_audiofx()?;
-    let composed = compose(placed, preset)?;
+    crate::media::init()?;
+    let composed = compose(layout, preset, false)?;
     let pipeline = gst::Pipeline::new();
     let mut guard = PipelineGuard::new(&pipeline);
     pipeline.add(&composed.timeline).map_err(err)?;
@@ -185,27 +249,8 @@ pub(super) fn render(
     let aac = make("avenc_aac")?;
     aac.set_property("bitrate", (preset.audio_kbps * 1000) as i32);
     let mut audio_chain = vec![make("queue")?, coarse, fine, make("audioconvert")?];
-    if let Some(target) = limiter_target {
-        let limiter = make("audioloudnorm")?;
-        limiter.set_property("loudness-target", target.clamp(-70.0, -5.0));
-        limiter.set_property("loudness-range-target", 20.0f64);
-        limiter.set_property(
-            "max-true-peak",
-            (preset.true_peak_dbtp - 0.2).clamp(-9.0, 0.0),
-        );
-        audio_chain.extend([
-            make("audioresample")?,
-            caps(
-                "audio/x-raw",
-                &[
-                    ("format", "F64LE".to_send_value()),
-                    ("rate", 192_000i32.to_send_value()),
-                    ("channels", 2i32.to_send_value()),
-                ],
-            )?,
-            limiter,
-            make("audioconvert")?,
-        ]);
+    if let Some(points) = limiter {
+        audio_chain.push(limiting_volume(points)?);
     }
     let cut = caps(
         "audio/x-raw",
@@ -225,6 +270,7 @@ pub(super) fn render(
         make("aacparse")?,
     ]);
     chain(&pipeline, &audio_chain)?;
+    continuous_sound(&audio_chain[0])?;
     let link_track = |track: &ges::Track, first: &gst::Element, last: &gst::Element| {
         let pad = composed
             .timeline

@@ -1,88 +1,175 @@
-//! How loud the mix of a timeline is before it is rendered: each item's sound decoded through the
-//! shared decode chain from its in to its out point, at its volume, silence for items without
-//! sound, measured as EBU R128 integrated loudness and true peak (the `ebur128` crate). The render
-//! applies the gain that brings it to the preset's target.
+//! How loud the mix of a timeline is before it is rendered: the same GES composition the export
+//! plays (items with their volumes or envelopes, voice-over, ducked music, silence where there is
+//! no sound), picture left out, measured as EBU R128 integrated loudness and true peak with the
+//! `ebur128` crate. The render applies the gain that brings it to the preset's target.
+
+use std::time::Duration;
 
 use ebur128::{EbuR128, Mode};
+use gstreamer as gst;
+use gstreamer_app as gst_app;
+use gstreamer_editing_services::prelude::*;
 
-use super::{Placed, Preset, RenderError};
+use super::compose::compose;
+use super::{Layout, Preset, RenderError};
 use crate::jobs::CancelToken;
-use crate::media::decode::{AudioSettings, DecodeSettings, Decoded, Decoder};
-use crate::media::MediaError;
-use crate::timeline::seconds;
+use crate::media::pipeline::{make, Activity, BusEvent, PipelineGuard, Watch};
 
 const RATE: u32 = 48_000;
+/// Measuring decodes sound only; this long without progress is a stall.
+const STALL_AFTER: Duration = Duration::from_secs(30);
 
 /// Loudness of a mix; `None` when it is silent.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Measured {
     pub integrated_lufs: Option<f64>,
     pub true_peak_dbtp: Option<f64>,
+    /// True peak (linear, the louder channel) of every 10 ms block, for the limiter.
+    pub block_peaks: Vec<f32>,
 }
 
-fn meter_err(e: ebur128::Error) -> RenderError {
-    RenderError::Pipeline(format!("loudness meter: {e}"))
+/// Frames of audio in one limiter block (10 ms).
+const BLOCK_FRAMES: usize = (RATE as usize) / 100;
+
+/// Feeds the meter in whole blocks, keeping each block's true peak.
+struct BlockMeter {
+    meter: EbuR128,
+    pending: Vec<f32>,
+    peaks: Vec<f32>,
 }
 
-/// Measure the mix of `placed`; `progress` hears the fraction done.
-pub(crate) fn measure_mix(
-    placed: &[Placed],
+impl BlockMeter {
+    fn add(&mut self, samples: &[f32]) -> Result<(), RenderError> {
+        self.pending.extend_from_slice(samples);
+        let whole = self.pending.len() / (BLOCK_FRAMES * 2) * (BLOCK_FRAMES * 2);
+        let ready: Vec<f32> = self.pending.drain(..whole).collect();
+        for block in ready.chunks_exact(BLOCK_FRAMES * 2) {
+            self.block(block)?;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, block: &[f32]) -> Result<(), RenderError> {
+        self.meter.add_frames_f32(block).map_err(err)?;
+        let peak = (0..2)
+            .filter_map(|c| self.meter.prev_true_peak(c).ok())
+            .fold(0.0f64, f64::max);
+        self.peaks.push(peak as f32);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(EbuR128, Vec<f32>), RenderError> {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.block(&rest)?;
+        }
+        Ok((self.meter, self.peaks))
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> RenderError {
+    RenderError::Pipeline(format!("loudness measurement: {e}"))
+}
+
+/// Measure the mix of `layout` over the length of its items; `progress` hears the fraction done.
+pub(crate) fn measure(
+    layout: &Layout,
+    preset: &Preset,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64),
 ) -> Result<Measured, RenderError> {
-    let mut meter = EbuR128::new(2, RATE, Mode::I | Mode::TRUE_PEAK).map_err(meter_err)?;
-    let total: f64 = placed
+    let total_ns: u64 = layout
+        .items
         .iter()
-        .map(|p| seconds(p.item.duration_ns()))
-        .sum::<f64>()
-        .max(0.001);
-    let mut done = 0.0;
-    for p in placed {
-        let (start, end) = (seconds(p.item.in_ns), seconds(p.item.out_ns));
-        let wanted = ((end - start) * RATE as f64).round() as usize * 2;
-        let mut fed = 0usize;
-        if p.source.has_audio {
-            let settings = DecodeSettings {
-                video: None,
-                audio: Some(AudioSettings {
-                    rate: RATE,
-                    channels: 2,
-                }),
-                start_s: Some(start),
-                stall_after: DecodeSettings::DEFAULT_STALL,
-            };
-            let mut decoder =
-                Decoder::open(std::path::Path::new(&p.source.path), &settings, cancel)?;
-            while fed < wanted {
-                let Some(Decoded::Audio(chunk)) = decoder.pull()? else {
-                    break;
-                };
-                // Samples from before the in point (the first chunk after the seek) are skipped.
-                let skip = (((start - chunk.pts_s).max(0.0) * RATE as f64).round() as usize * 2)
-                    .min(chunk.samples.len());
-                let take = (chunk.samples.len() - skip).min(wanted - fed);
-                let gain = p.item.volume as f32;
-                let samples: Vec<f32> = chunk.samples[skip..skip + take]
-                    .iter()
-                    .map(|s| s * gain)
-                    .collect();
-                meter.add_frames_f32(&samples).map_err(meter_err)?;
-                fed += take;
-                progress((done + fed as f64 / 2.0 / RATE as f64) / total);
+        .map(|p| preset.frame_aligned_ns(p.item.duration_ns()).max(0) as u64)
+        .sum();
+    let composed = compose(layout, preset, true)?;
+    let pipeline = gst::Pipeline::new();
+    let mut guard = PipelineGuard::new(&pipeline);
+    pipeline.add(&composed.timeline).map_err(err)?;
+    let filter = make("capsfilter")?;
+    filter.set_property(
+        "caps",
+        gst::Caps::builder("audio/x-raw")
+            .field("format", "F32LE")
+            .field("layout", "interleaved")
+            .field("rate", RATE as i32)
+            .field("channels", 2i32)
+            .build(),
+    );
+    let sink = gst_app::AppSink::builder().sync(false).build();
+    let chain = [
+        make("queue")?,
+        make("audioconvert")?,
+        make("audioresample")?,
+        filter,
+        sink.clone().upcast(),
+    ];
+    pipeline.add_many(&chain).map_err(err)?;
+    gst::Element::link_many(&chain).map_err(err)?;
+    let pad = composed
+        .timeline
+        .pad_for_track(&composed.audio)
+        .ok_or_else(|| err("the timeline has no sound output"))?;
+    let queue_sink = chain[0]
+        .static_pad("sink")
+        .ok_or_else(|| err("no sink pad"))?;
+    pad.link(&queue_sink).map_err(|e| err(format!("{e:?}")))?;
+
+    let mut meter = BlockMeter {
+        meter: EbuR128::new(2, RATE, Mode::I | Mode::TRUE_PEAK).map_err(err)?,
+        pending: Vec::new(),
+        peaks: Vec::new(),
+    };
+    let watch = Watch::new(
+        &pipeline,
+        Activity::watch(&pipeline),
+        cancel,
+        STALL_AFTER,
+        "the timeline's sound",
+    )?;
+    let outcome = (|| {
+        pipeline
+            .set_state(gst::State::Playing)
+            .map_err(|e| err(format!("could not start: {e}")))?;
+        loop {
+            if let Some(BusEvent::Eos) = watch.poll(Duration::ZERO).map_err(RenderError::Media)? {
+                return Ok(());
             }
+            let Some(sample) = sink.try_pull_sample(gst::ClockTime::from_mseconds(100)) else {
+                if sink.is_eos() {
+                    return Ok(());
+                }
+                continue;
+            };
+            let Some(buffer) = sample.buffer() else {
+                continue;
+            };
+            let Some(pts) = buffer.pts().map(|p| p.nseconds()) else {
+                continue;
+            };
+            if pts >= total_ns {
+                return Ok(());
+            }
+            let map = buffer.map_readable().map_err(err)?;
+            let samples: Vec<f32> = map
+                .as_slice()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            // Only what lies inside the items; the bed runs on past them.
+            let frames_left = ((total_ns - pts) as u128 * RATE as u128 / 1_000_000_000) as usize;
+            let take = samples.len().min(frames_left * 2);
+            meter.add(&samples[..take])?;
+            progress(pts as f64 / total_ns.max(1) as f64);
         }
-        if cancel.is_cancelled() {
-            return Err(RenderError::Media(MediaError::Cancelled));
-        }
-        // Silence for what the item does not fill with sound.
-        if fed < wanted {
-            meter
-                .add_frames_f32(&vec![0.0; wanted - fed])
-                .map_err(meter_err)?;
-        }
-        done += end - start;
-        progress(done / total);
+    })();
+    if let Err(RenderError::Media(e)) = &outcome {
+        guard.detach = crate::media::pipeline::given_up(e);
     }
+    outcome?;
+    drop(guard);
+    let (meter, block_peaks) = meter.finish()?;
     let integrated = meter.loudness_global().ok().filter(|l| l.is_finite());
     let peak = (0..2)
         .filter_map(|c| meter.true_peak(c).ok())
@@ -90,6 +177,7 @@ pub(crate) fn measure_mix(
     Ok(Measured {
         integrated_lufs: integrated,
         true_peak_dbtp: (peak > 0.0).then(|| 20.0 * peak.log10()),
+        block_peaks,
     })
 }
 

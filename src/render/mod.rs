@@ -5,15 +5,17 @@
 //! does the frame-accurate cutting, rotation, conforming every item to the preset's size and
 //! constant frame rate, gaps and silence for items without sound, and mixing. Its output pads feed
 //! our own encode chain ([`encode`]) instead of GES's render mode, because the sound needs a
-//! loudness stage GES cannot insert: a linear gain measured beforehand ([`loudness`]) and a
-//! true-peak limiter (`audioloudnorm` from gst-plugins-rs, registered statically). Every export is
-//! re-read and checked before it is kept ([`verify`]).
+//! loudness stage GES cannot insert: a linear gain measured beforehand ([`loudness`], over the
+//! same composition without its picture) and a true-peak limiting envelope computed from that
+//! measurement ([`limiter`]). Every export is re-read and checked before it is kept ([`verify`]).
 
 mod burn;
 mod compose;
 mod conform;
 mod encode;
 pub mod encoders;
+pub mod envelope;
+mod limiter;
 pub mod loudness;
 pub mod preset;
 pub mod verify;
@@ -114,6 +116,34 @@ fn is_cancel(error: &RenderError) -> bool {
     matches!(error, RenderError::Media(MediaError::Cancelled))
 }
 
+/// A sound laid under the items (voice-over, music): its source and the file to read.
+pub(crate) struct Extra {
+    pub source: Source,
+    pub file: PathBuf,
+}
+
+/// Everything the pipeline lays out: the items with their files, and the audio plan's parts.
+pub(crate) struct Layout {
+    pub items: Vec<Placed>,
+    pub audio: crate::timeline::AudioPlan,
+    pub voiceover: Option<(Extra, crate::timeline::Voiceover)>,
+    pub music: Option<(Extra, crate::timeline::Music)>,
+}
+
+/// The file GES reads for `source`: its own, or its picture-and-sound copy when GES cannot open it.
+fn readable_file(
+    library: &Library,
+    source: &Source,
+    cancel: &CancelToken,
+) -> Result<PathBuf, RenderError> {
+    let original = PathBuf::from(&source.path);
+    if conform::opens(&crate::media::file_uri(&original)?) {
+        return Ok(original);
+    }
+    let conformed = library.dir().join("cache").join("conformed");
+    conform::av_only(&original, &source.content_hash, &conformed, cancel)
+}
+
 /// An item with the source it plays, and the file to read it from.
 pub(crate) struct Placed {
     pub item: Item,
@@ -140,38 +170,44 @@ pub fn export(
         return Err(RenderError::Invalid(problems));
     }
     crate::media::init()?;
-    gstreamer_editing_services::init().map_err(|e| RenderError::Pipeline(e.to_string()))?;
-    let conformed = library.dir().join("cache").join("conformed");
     let mut placed = Vec::new();
     for item in &timeline.items {
         let source = library.source(&item.source_id)?;
-        let original = PathBuf::from(&source.path);
-        let file = if conform::opens(&crate::media::file_uri(&original)?) {
-            original
-        } else {
-            conform::av_only(&original, &source.content_hash, &conformed, cancel)?
-        };
+        let file = readable_file(library, &source, cancel)?;
         placed.push(Placed {
             item: item.clone(),
             source,
             file,
         });
     }
+    let extra = |id: &str| -> Result<Extra, RenderError> {
+        let source = library.source(id)?;
+        let file = readable_file(library, &source, cancel)?;
+        Ok(Extra { source, file })
+    };
+    let layout = Layout {
+        items: placed,
+        audio: timeline.audio.clone(),
+        voiceover: match &timeline.voiceover {
+            Some(v) => Some((extra(&v.asset_id)?, v.clone())),
+            None => None,
+        },
+        music: match &timeline.music {
+            Some(m) => Some((extra(&m.asset_id)?, m.clone())),
+            None => None,
+        },
+    };
     progress(0.0, "measuring loudness");
-    let measured = loudness::measure_mix(&placed, cancel, |f| {
+    let measured = loudness::measure(&layout, preset, cancel, |f| {
         progress(f * 0.15, "measuring loudness")
     })?;
-    let gain_db = loudness::gain_db(&measured, preset);
-    // A linear gain alone keeps the loudness exact; the limiter is only needed where the gain
-    // would push peaks over the ceiling.
-    let limit = measured
-        .true_peak_dbtp
-        .is_some_and(|tp| tp + gain_db > preset.true_peak_dbtp - 0.3);
+    let mut gain_db = loudness::gain_db(&measured, preset);
+    // A little under the ceiling: AAC encoding adds a few hundredths of a dB of overshoot.
+    let ceiling = 10f64.powf((preset.true_peak_dbtp - 0.3) / 20.0);
     tracing::info!(
         lufs = ?measured.integrated_lufs,
         true_peak = ?measured.true_peak_dbtp,
         gain_db,
-        limit,
         "loudness of the mix measured"
     );
     let captions = timeline
@@ -187,24 +223,26 @@ pub fn export(
             .map(|i| preset.frame_aligned_ns(i.duration_ns()))
             .sum(),
     );
-    // The limiter (`audioloudnorm`) lowers a peaky mix's loudness a little (SPEC §8: about 1.5 LU
-    // on speech with pauses); when it was needed and the result misses the target, the render is
-    // done once more with the limiter aimed past the target by what was missed.
-    let mut aim = preset.loudness_lufs;
+    // Limiting peaks lowers the loudness a little; when the result misses the target by more than
+    // half a unit, it is rendered once more with the gain corrected by what was missed.
     let mut attempt = 0;
     let mut encoder = encoder.to_owned();
     let report = loop {
         attempt += 1;
-        let span = if limit { 0.4 } else { 0.8 };
-        let from = 0.15 + span * (attempt - 1) as f64;
+        let limiter = limiter::envelope(&measured.block_peaks, 10f64.powf(gain_db / 20.0), ceiling);
+        let (from, span) = if attempt == 1 {
+            (0.15, 0.8)
+        } else {
+            (0.55, 0.4)
+        };
         let mut render = |encoder: &str| {
             encode::render(
-                &placed,
+                &layout,
                 preset,
                 encoder,
                 captions.as_ref(),
                 gain_db,
-                limit.then_some(aim),
+                limiter.as_ref(),
                 crate::timeline::nanos(duration_s) as u64,
                 output.partial_path(),
                 cancel,
@@ -227,7 +265,7 @@ pub fn export(
             .map(|l| preset.loudness_lufs - l)
             .filter(|m| m.abs() > 0.5);
         match missed {
-            Some(missed) if limit && attempt == 1 => aim = (aim + missed).clamp(-70.0, -5.0),
+            Some(missed) if attempt == 1 => gain_db = (gain_db + missed).clamp(-24.0, 30.0),
             _ => break report,
         }
     };

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{seconds, Timeline};
+use super::{seconds, LengthPolicy, Timeline};
 use crate::library::sources::SourceStatus;
 use crate::library::Library;
 
@@ -79,6 +79,7 @@ pub fn validate(timeline: &Timeline, library: &Library) -> Vec<Problem> {
             }
         }
     }
+    check_audio(timeline, library, &mut problem);
     if let Some(captions) = &timeline.captions {
         for message in captions.style.problems() {
             problem(None, message);
@@ -111,4 +112,68 @@ pub fn validate(timeline: &Timeline, library: &Library) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// The audio plan, the voice-over and the music: their numbers in range, their files usable, and
+/// nothing asked for that this version cannot do yet (said plainly rather than ignored).
+fn check_audio(
+    timeline: &Timeline,
+    library: &Library,
+    problem: &mut impl FnMut(Option<&str>, String),
+) {
+    let plan = &timeline.audio;
+    if !(0.0..=1.0).contains(&plan.floor) {
+        problem(
+            None,
+            format!("the ducking floor {} must be 0-1", plan.floor),
+        );
+    }
+    if !(0.0..=5.0).contains(&plan.fade) || !(0.0..=5.0).contains(&plan.merge_gap) {
+        problem(
+            None,
+            "the ducking fade and merge gap must be 0-5 seconds".into(),
+        );
+    }
+    if plan.spans.iter().any(|s| s.end <= s.start || s.start < 0) {
+        problem(None, "a speech span ends before it starts".into());
+    }
+    if timeline.length_policy == LengthPolicy::Voiceover {
+        problem(
+            None,
+            "fitting the video to the voice-over's length is not available yet: use the video's length".into(),
+        );
+    }
+    let sound =
+        |what: &str, id: &str, volume: f64, problem: &mut dyn FnMut(Option<&str>, String)| {
+            if !(0.0..=10.0).contains(&volume) {
+                problem(None, format!("the {what}'s volume {volume} must be 0-10"));
+            }
+            match library.source(id) {
+                Err(_) => problem(None, format!("the {what} is not in the library")),
+                Ok(source) if source.status != SourceStatus::Ok => problem(
+                    None,
+                    format!("the {what} ({}) is missing or changed", source.file_name),
+                ),
+                Ok(source) if !source.has_audio => problem(
+                    None,
+                    format!("the {what} ({}) has no sound", source.file_name),
+                ),
+                Ok(_) => {}
+            }
+        };
+    if let Some(voiceover) = &timeline.voiceover {
+        sound("voice-over", &voiceover.asset_id, voiceover.volume, problem);
+        if voiceover.offset < 0 {
+            problem(None, "the voice-over starts before the video".into());
+        }
+        if !voiceover.removed_silences.is_empty() {
+            problem(
+                None,
+                "removing silences from the voice-over is not available yet".into(),
+            );
+        }
+    }
+    if let Some(music) = &timeline.music {
+        sound("music", &music.asset_id, music.volume, problem);
+    }
 }
