@@ -627,3 +627,57 @@ fn short_turns_two_files_into_n_checked_shorts_and_refuses_what_it_cannot_do() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn an_export_to_a_full_disk_fails_clearly_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let project_id = project(&lib, "Full");
+    let film = common::media("video/moviepy_chaplin_h264_mp3.mp4");
+    stdout(&run(&lib, &["import", &project_id, film.to_str().unwrap()]));
+    let sources: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &lib,
+        &["source", "list", &project_id, "--json"],
+    )))
+    .unwrap();
+    let source_id = sources[0]["id"].as_str().unwrap();
+    let timeline = dir.path().join("t.json");
+    std::fs::write(
+        &timeline,
+        format!(
+            r#"{{"version":1,"preset":"draft","length_policy":"video","items":[{{"id":"a","source_id":"{source_id}","in":0,"out":6000000000,"framing":{{"mode":"fill","focus_x":0.5,"focus_y":0.5,"zoom":1.0}},"volume":1.0}}],"audio":{{"mode":"keep","spans":[],"floor":0.03,"fade":0.8,"merge_gap":0.4}},"voiceover":null,"music":null,"captions":null}}"#
+        ),
+    )
+    .unwrap();
+    // A 256 KiB disk, mounted in a mount namespace of its own (no root needed where user
+    // namespaces are allowed); the export is several times that.
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=256k tmpfs '{disk}' || exit 90; \
+         '{cli}' --library '{lib}' export --timeline '{timeline}' --preset draft --out '{disk}/x.mp4'; \
+         echo \"exit=$?\" >&2; echo \"left=$(ls -A '{disk}')\" >&2",
+        disk = disk.display(),
+        cli = env!("CARGO_BIN_EXE_edit-factory"),
+        lib = lib.display(),
+        timeline = timeline.display(),
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(
+        out.status.code(),
+        Some(90),
+        "could not mount a tmpfs: {stderr}"
+    );
+    assert!(stderr.contains("exit=1"), "{stderr}");
+    assert!(stderr.contains("the disk is full"), "{stderr}");
+    assert!(stderr.contains("has room"), "{stderr}");
+    assert!(
+        stderr.contains("left=\n") || stderr.trim_end().ends_with("left="),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -171,10 +171,55 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
     .unwrap_err();
     assert!(err.to_string().contains("past the end"), "{err}");
 
+    // Cancelled half-way through the render.
     let cancel = CancelToken::new();
-    cancel.cancel();
     let full = Timeline::of_items("draft", vec![item(&sources[0], 0.0, 9.0)]);
-    assert!(export(&full, &cancel).is_err());
+    let result = render::export(
+        &library,
+        &full,
+        &preset,
+        "x264enc",
+        &out,
+        &cancel,
+        |f, _| {
+            if f > 0.4 {
+                cancel.cancel();
+            }
+        },
+    );
+    assert!(
+        matches!(
+            result,
+            Err(RenderError::Media(
+                edit_factory::media::MediaError::Cancelled
+            ))
+        ),
+        "{result:?}"
+    );
+
+    // A source changed or deleted after it was imported (the library has not checked it since).
+    let copy = dir.path().join("copy.mp4");
+    std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &copy).unwrap();
+    let project = library
+        .projects(&library.default_profile().unwrap().id)
+        .unwrap()[0]
+        .id
+        .clone();
+    let copied = common::import(&library, &project, std::slice::from_ref(&copy)).imported[0]
+        .source
+        .clone();
+    let on_copy = Timeline::of_items("draft", vec![item(&copied, 1.0, 2.0)]);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&copy)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"more"))
+        .unwrap();
+    let err = export(&on_copy, &CancelToken::new()).unwrap_err();
+    assert!(err.to_string().contains("changed size"), "{err}");
+    std::fs::remove_file(&copy).unwrap();
+    let err = export(&on_copy, &CancelToken::new()).unwrap_err();
+    assert!(err.to_string().contains("copy.mp4 is missing"), "{err}");
+
     assert_eq!(
         std::fs::read_dir(out.parent().unwrap()).unwrap().count(),
         0,

@@ -56,6 +56,34 @@ pub enum SourceStatus {
     Changed,
 }
 
+impl Source {
+    /// Whether the file described by `meta` (found at this source's path) is still the one that
+    /// was imported: the same size, and the same modification time or else the same content. The
+    /// reason it is not, otherwise.
+    pub fn unchanged(&self, meta: &std::fs::Metadata) -> Result<(), &'static str> {
+        if !meta.is_file() {
+            return Err("the path no longer holds a regular file");
+        }
+        if meta.len() != self.size_bytes {
+            return Err("the file changed size since it was imported");
+        }
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        if mtime_ns != self.mtime_ns
+            && crate::media::fingerprint::fingerprint(std::path::Path::new(&self.path))
+                .ok()
+                .as_deref()
+                != Some(&self.content_hash)
+        {
+            return Err("the file's content changed since it was imported");
+        }
+        Ok(())
+    }
+}
+
 impl SourceStatus {
     fn as_str(self) -> &'static str {
         match self {

@@ -10,6 +10,12 @@ pub enum MediaError {
     NotAFile { path: String, what: &'static str },
     #[error("{path}: cannot be read")]
     Unreadable { path: String, detail: String },
+    #[error("{path}: could not be written: {reason}")]
+    Unwritable {
+        path: String,
+        reason: &'static str,
+        detail: String,
+    },
     #[error("{path}: the file is empty (0 bytes)")]
     Empty { path: String },
     #[error("{path}: not a video or audio file Edit Factory can read: {reason}")]
@@ -59,6 +65,9 @@ impl MediaError {
             Self::Stalled { .. } => Some(
                 "the file may be on a disconnected drive or damaged; copy it to a local disk and try again",
             ),
+            Self::Unwritable { .. } => {
+                Some("free some space on that disk, or choose a folder on another one")
+            }
             Self::Thumbnail { .. } | Self::Cancelled => None,
         }
     }
@@ -67,6 +76,7 @@ impl MediaError {
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::Unreadable { detail, .. }
+            | Self::Unwritable { detail, .. }
             | Self::Unsupported { detail, .. }
             | Self::Corrupt { detail, .. }
             | Self::Stalled { detail, .. }

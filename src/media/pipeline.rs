@@ -326,6 +326,23 @@ fn classify_error(path: &str, error: &gst::glib::Error, detail: String) -> Media
             },
         };
     }
+    match error.kind::<ResourceError>() {
+        Some(ResourceError::NoSpaceLeft) => {
+            return MediaError::Unwritable {
+                path: path.to_owned(),
+                reason: "the disk is full",
+                detail,
+            }
+        }
+        Some(ResourceError::Write | ResourceError::OpenWrite | ResourceError::OpenReadWrite) => {
+            return MediaError::Unwritable {
+                path: path.to_owned(),
+                reason: "the system refused the write",
+                detail,
+            }
+        }
+        _ => {}
+    }
     if error.kind::<ResourceError>().is_some() {
         return MediaError::Unreadable {
             path: path.to_owned(),

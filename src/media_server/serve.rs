@@ -11,7 +11,6 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
 use crate::library::sources::Source;
-use crate::media::fingerprint::fingerprint;
 
 /// The type to send for a source, from its probed container: only media types, so a browser never
 /// runs a file as a page or a script whatever its name says.
@@ -55,26 +54,7 @@ pub(super) fn open_checked(source: &Source) -> Result<File, Refusal> {
     }
     let file = open_no_follow(path).map_err(|_| Refusal::Missing)?;
     let meta = file.metadata().map_err(|_| Refusal::Missing)?;
-    if !meta.is_file() {
-        return Err(Refusal::Changed("the path no longer holds a regular file"));
-    }
-    if meta.len() != source.size_bytes {
-        return Err(Refusal::Changed(
-            "the file changed size since it was imported",
-        ));
-    }
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64);
-    if mtime_ns != source.mtime_ns
-        && fingerprint(path).ok().as_deref() != Some(&source.content_hash)
-    {
-        return Err(Refusal::Changed(
-            "the file's content changed since it was imported",
-        ));
-    }
+    source.unchanged(&meta).map_err(Refusal::Changed)?;
     Ok(file)
 }
 

@@ -132,18 +132,14 @@ fn continuous_sound(first: &gst::Element) -> Result<(), RenderError> {
                 let Ok(segment) = segment.segment().clone().downcast::<gst::ClockTime>() else {
                     return gst::PadProbeReturn::Ok;
                 };
-                let mut current = current.lock().unwrap_or_else(|p| p.into_inner());
-                let first = current.is_none();
-                *current = Some(segment);
-                if first {
-                    let from_zero = gst::FormattedSegment::<gst::ClockTime>::new();
-                    info.data = Some(gst::PadProbeData::Event(gst::event::Segment::new(
-                        &from_zero,
-                    )));
-                    gst::PadProbeReturn::Ok
-                } else {
-                    gst::PadProbeReturn::Drop
-                }
+                *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(segment);
+                // Replaced rather than dropped: a dropped segment is sticky and would be offered
+                // (and dropped) again before every buffer.
+                let from_zero = gst::FormattedSegment::<gst::ClockTime>::new();
+                info.data = Some(gst::PadProbeData::Event(gst::event::Segment::new(
+                    &from_zero,
+                )));
+                gst::PadProbeReturn::Ok
             }
             Some(gst::PadProbeData::Buffer(buffer)) => {
                 let running = current

@@ -249,6 +249,17 @@ pub fn export(
                 |f| progress(from + f * span, "rendering"),
             )
         };
+        let out_shown = crate::text::printable_path(out);
+        let mut render = |encoder: &str| {
+            render(encoder).map_err(|e| match e {
+                // Named by the file the user asked for, not its temporary name.
+                RenderError::Media(MediaError::Unwritable { reason, .. }) => RenderError::Write {
+                    path: out_shown.clone(),
+                    detail: reason.to_owned(),
+                },
+                other => other,
+            })
+        };
         match render(&encoder) {
             Err(e) if encoder != encoders::X264 && !is_cancel(&e) => {
                 // A driver can fail on a real stream after passing the start-up trial.

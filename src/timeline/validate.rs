@@ -62,7 +62,18 @@ pub fn validate(timeline: &Timeline, library: &Library) -> Vec<Problem> {
                         id,
                         format!("{} changed since it was imported", source.file_name),
                     ),
-                    SourceStatus::Ok => {}
+                    SourceStatus::Ok => match std::fs::metadata(&source.path) {
+                        // The library has not noticed yet (no check since): the file itself says.
+                        Err(_) => problem(
+                            id,
+                            format!("{} is missing (moved or deleted)", source.file_name),
+                        ),
+                        Ok(meta) => {
+                            if let Err(reason) = source.unchanged(&meta) {
+                                problem(id, format!("{}: {reason}", source.file_name))
+                            }
+                        }
+                    },
                 }
                 // Half a frame of slack for the last frame's duration.
                 if seconds(item.out_ns) > source.duration_s + 0.02 {
