@@ -56,11 +56,14 @@ test-e2e: build
 	cd ui && EDIT_FACTORY_APP_BINARY=$(APP_BINARY) EDIT_FACTORY_ARTIFACTS=$(ARTIFACTS)/e2e \
 		xvfb-run -a -s "-screen 0 1400x900x24" npm run --silent test:e2e
 
-# A .deb of the desktop app. Run from src-tauri, where the CLI finds the (symlinked) config; built
-# with the one cargo profile the rest uses, so it reuses the build cache.
+# A .deb of the desktop app with the `edit-factory` command beside it (/usr/bin), both built with
+# full optimisation (cargo's release profile: what ships is what creators time). Run from
+# src-tauri, where the Tauri CLI finds the (symlinked) config. Not part of `make test`.
 bundle: ui
-	cd src-tauri && ../ui/node_modules/.bin/tauri build --debug --bundles deb
-	@ls -1 $(CARGO_TARGET_DIR)/debug/bundle/deb/*.deb
+	$(CARGO) build --release --bin edit-factory
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb \
+		--config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/edit-factory":"$(CARGO_TARGET_DIR)/release/edit-factory"}}}}}'
+	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
 
 clean:
 	rm -rf ui/dist ui/src/bindings $(ARTIFACTS)

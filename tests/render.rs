@@ -584,3 +584,82 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
         gained(1.3, 2.5)
     );
 }
+
+#[test]
+fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
+    let (dir, library) = common::temp_library();
+    library
+        .set_setting("analyze_after_import", "false")
+        .unwrap();
+    // Ten minutes of a generated picture and tone, small so the test stays short.
+    let long = dir.path().join("long.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args([
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=30",
+        ])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=300:sample_rate=44100",
+            "-t",
+            "600",
+        ])
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-crf",
+            "35",
+            "-g",
+            "300",
+        ])
+        .args(["-c:a", "aac", "-b:a", "64k"])
+        .arg(&long)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let profile = library.default_profile().unwrap();
+    let project = library.create_project(&profile.id, "Long", None).unwrap();
+    let source = common::import(&library, &project.id, &[long]).imported[0]
+        .source
+        .clone();
+    let mut whole = item(&source, 0.0, 600.0);
+    whole.framing.mode = FramingMode::Fit;
+    let out = dir.path().join("long_draft.mp4");
+    let report = render::export(
+        &library,
+        &Timeline::of_items("draft", vec![whole]),
+        &preset::builtin("draft").unwrap(),
+        "x264enc",
+        &out,
+        &CancelToken::new(),
+        |_, _| {},
+    )
+    .unwrap();
+    let json = common::ffprobe(&["-show_streams"], &out);
+    let duration = |kind: &str| -> f64 {
+        json["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["codec_type"] == kind)
+            .and_then(|s| s["duration"].as_str())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (video, audio) = (duration("video"), duration("audio"));
+    assert!((video - 600.0).abs() < 1.0 / 30.0, "picture {video} s");
+    assert!(
+        (audio - video).abs() < 1.0 / 30.0,
+        "sound {audio} s, picture {video} s"
+    );
+    assert!((report.duration_s - 600.0).abs() < 1.0 / 30.0);
+}

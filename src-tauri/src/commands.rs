@@ -18,6 +18,7 @@ use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
 use edit_factory::render::encoders::Encoder;
+use edit_factory::render::plan::ExportPlan;
 use edit_factory::render::Preset;
 use edit_factory::user_error::UserError;
 use serde::Serialize;
@@ -179,36 +180,33 @@ commands! {
         Ok(state.queue.retry(&parse_id(&job_id)?)?.summary())
     }
 
+    /// What exporting these variants into a folder would write, and what the platform would reject.
+    fn export_plan(state, clip_ids: Vec<String>, preset: String, folder: String) -> ExportPlan {
+        Ok(edit_factory::render::plan::plan(&state.library, &clip_ids, &preset, &export_folder(&folder)?)?)
+    }
+
     /// Export variants (one job each) with a preset and an encoder (from `encoders_list`; x264
     /// when absent) into a folder; refuses to overwrite unless asked.
     fn export_start(state, clip_ids: Vec<String>, preset: String, encoder: Option<String>, folder: String, overwrite: bool) -> Vec<JobSummary> {
-        if state.library.preset(&preset)?.is_none() {
-            return Err(UserError::new(format!("there is no export preset named {preset:?}"), None));
-        }
         if let Some(name) = &encoder {
             if !state.encoders.iter().any(|e| &e.name == name) {
                 return Err(UserError::new(format!("the encoder {name:?} is not available here"), Some("choose one of the listed encoders")));
             }
         }
-        let folder = PathBuf::from(folder);
-        if !folder.is_dir() {
-            return Err(UserError::new("the export folder does not exist", Some("choose another folder")));
+        let plan = edit_factory::render::plan::plan(&state.library, &clip_ids, &preset, &export_folder(&folder)?)?;
+        if let Some(taken) = plan.outputs.iter().find(|o| o.exists && !overwrite) {
+            return Err(UserError::new(
+                format!("{} exists already", taken.path),
+                Some("choose another folder, or allow replacing files"),
+            ));
         }
         let mut jobs = Vec::new();
-        for id in clip_ids {
-            let clip = state.library.clip(&parse_id(&id)?)?;
-            let project = state.library.project(&clip.project_id)?;
-            let out = folder.join(edit_factory::render::output_name(&project.name, clip.variant_index, &preset));
-            if out.exists() && !overwrite {
-                return Err(UserError::new(
-                    format!("{} exists already", out.display()),
-                    Some("choose another folder, or allow replacing files"),
-                ));
-            }
+        for output in plan.outputs {
+            let clip = state.library.clip(&output.clip_id)?;
             let spec = edit_factory::jobs::JobSpec::Export {
                 clip_id: clip.id.clone(),
                 preset: preset.clone(),
-                out_path: out.display().to_string(),
+                out_path: output.path,
                 encoder: encoder.clone(),
             };
             jobs.push(state.queue.enqueue(&NewJob::new(spec, Some(&clip.project_id)))?.summary());
@@ -329,4 +327,16 @@ pub fn events() -> Vec<(&'static str, &'static str, String, (String, String))> {
         <JobSummary as TS>::name(),
         imports.0.remove(0),
     )]
+}
+
+/// The folder the user chose for exports (a path the file dialog returned), which must exist.
+fn export_folder(folder: &str) -> Result<PathBuf, UserError> {
+    let folder = PathBuf::from(folder);
+    if !folder.is_absolute() || !folder.is_dir() {
+        return Err(UserError::new(
+            "the export folder does not exist",
+            Some("choose another folder"),
+        ));
+    }
+    Ok(folder)
 }

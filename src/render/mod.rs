@@ -17,6 +17,7 @@ pub mod encoders;
 pub mod envelope;
 mod limiter;
 pub mod loudness;
+pub mod plan;
 pub mod preset;
 pub mod verify;
 
