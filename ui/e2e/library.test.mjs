@@ -388,5 +388,37 @@ test("mark a segment with I and O in the segment player and find it in the libra
     timeoutMsg: "three variants did not appear",
   });
   await screenshot("variants");
+
+  // Export them all with the draft preset into a folder, through the export dialog.
+  const exportDir = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-exports-"));
+  await (await browser.$('[data-testid="export-kept"]')).click();
+  const exportDialog = await browser.$('[data-testid="export-dialog"]');
+  await exportDialog.waitForDisplayed({ timeout: 5000 });
+  const presetSelect = await browser.$('[data-testid="export-dialog"] [data-testid="export-preset"]');
+  await browser.waitUntil(async () => (await presetSelect.$$("option")).length >= 6, { timeout: 10_000, timeoutMsg: "no presets listed" });
+  await presetSelect.selectByAttribute("value", "draft");
+  const encoderNames = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="export-encoder"] option')].map((o) => o.value),
+  );
+  assert.equal(encoderNames[0], "x264enc");
+  const folderInput = await browser.$('[data-testid="export-folder"]');
+  await folderInput.setValue(exportDir);
+  await browser.keys("Tab");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="export-plan"] li')).length === 3, {
+    timeout: 10_000,
+    timeoutMsg: "the dialog did not list the three files it will write",
+  });
+  const planned = await browser.execute(() => [...document.querySelectorAll('[data-testid="export-plan"] li')].map((l) => l.textContent));
+  assert.ok(planned.every((name) => /^Marks_\d_draft\.mp4$/.test(name)), `planned: ${planned}`);
+  await screenshot("export-dialog");
+  await (await browser.$('[data-testid="export-start"]')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant-exports"] li')).length === 3, {
+    timeout: 180_000,
+    timeoutMsg: "the three exports were not listed on their variants",
+  });
+  const listed = await browser.execute(() => [...document.querySelectorAll('[data-testid="variant-exports"] li')].map((l) => l.textContent));
+  for (const line of listed) assert.match(line, /540×960 · [\d.]+ s · -1[345]\.\d LUFS .*x264enc/);
+  await screenshot("variant-exports");
+  rmSync(exportDir, { recursive: true, force: true });
   await (await browser.$('[data-testid="tab-footage"]')).click();
 });

@@ -1,6 +1,7 @@
 // The window: the sidebar (profiles, projects, jobs) and the open project.
 import { For, Show } from "solid-js";
 import { Dialog } from "./components/Dialog";
+import { ExportDialog } from "./components/ExportDialog";
 import { ProjectView } from "./components/ProjectView";
 import { Sidebar } from "./components/Sidebar";
 import { banner, clearError, toasts } from "./stores/app";
@@ -56,6 +57,7 @@ export function App() {
         </div>
       </main>
       <Dialog />
+      <ExportDialog />
     </div>
   );
 }

@@ -1,16 +1,47 @@
 // A project's variants: how many, how long, which way to pick; each variant's pieces with their
 // total length; keep the good ones through regeneration.
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
-import { open } from "@tauri-apps/plugin-dialog";
-import { commands } from "../bindings/commands";
 import type { Clip } from "../bindings/Clip";
 import type { Mode } from "../bindings/Mode";
 import { formatDuration, plural } from "../format";
 import { mediaUrl } from "../stores/app";
 import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
-import { busy, clips, exportClips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
-import { showError } from "../stores/app";
+import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
+import { exportsOf, exportsVersion, reveal } from "../stores/exports";
+import { openExport } from "./ExportDialog";
+
+/** A variant's finished exports with what they measured, newest first. */
+function ExportList(props: { clip: Clip }) {
+  const [records] = createResource(
+    () => ({ id: props.clip.id, version: exportsVersion(props.clip.id) }),
+    (key) => exportsOf(key.id),
+  );
+  return (
+    <Show when={(records() ?? []).length > 0}>
+      <ul class="exports plain" data-testid="variant-exports">
+        <For each={records()}>
+          {(r) => (
+            <li>
+              <span>{r.path.split(/[\\/]/).pop()}</span>
+              <span class="muted">
+                {r.width}×{r.height} · {r.duration_s?.toFixed(2)} s ·{" "}
+                {r.integrated_lufs == null ? "silent" : `${r.integrated_lufs.toFixed(1)} LUFS`} ·{" "}
+                {r.true_peak_dbtp == null ? "" : `${r.true_peak_dbtp.toFixed(1)} dBTP · `}
+                {(r.size_bytes / 1e6).toFixed(1)} MB · {r.encoder ?? "x264enc"}
+              </span>
+              <Show when={r.file_present} fallback={<span class="muted">moved or deleted</span>}>
+                <button class="small" onClick={() => void reveal(r, props.clip.id)}>
+                  Show in folder
+                </button>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
 
 const NS = 1e9;
 
@@ -30,6 +61,9 @@ function VariantCard(props: { clip: Clip; regenerate: () => void }) {
         <button class="small" disabled={busy()} onClick={() => props.regenerate()} data-testid="variant-regenerate">
           Make anew
         </button>
+        <button class="small" onClick={() => openExport([props.clip.id], `Export ${props.clip.name}`)} data-testid="variant-export">
+          Export…
+        </button>
       </div>
       <div class="pieces">
         <For each={props.clip.timeline.items}>
@@ -41,6 +75,7 @@ function VariantCard(props: { clip: Clip; regenerate: () => void }) {
           )}
         </For>
       </div>
+      <ExportList clip={props.clip} />
     </li>
   );
 }
@@ -50,17 +85,13 @@ export function VariantsPanel() {
   const [target, setTarget] = createSignal(selectedProject()?.target_duration_s ?? 20);
   const [mode, setMode] = createSignal<Mode>("auto");
   onMount(() => void loadClips());
-  const [presets] = createResource(() => commands.presetsList());
-  const [preset, setPreset] = createSignal("tiktok");
-  const exportKept = async () => {
+  const exportKept = () => {
     const kept = clips().filter((c) => c.selected);
     const chosen = kept.length > 0 ? kept : clips();
-    try {
-      const folder = await open({ directory: true, title: "Export into this folder" });
-      if (typeof folder === "string") await exportClips(chosen.map((c) => c.id), preset(), folder);
-    } catch (error) {
-      showError(error, "Could not open the folder dialog");
-    }
+    openExport(
+      chosen.map((c) => c.id),
+      kept.length > 0 ? `Export the ${plural(kept.length, "kept variant")}` : "Export all variants",
+    );
   };
   const analysing = () => sources().filter((s) => analysisOf(s.id)).length;
   return (
@@ -90,13 +121,7 @@ export function VariantsPanel() {
         >
           {clips().length ? "Regenerate" : "Make variants"}
         </button>
-        <label class="inline">
-          Preset
-          <select data-testid="export-preset" onChange={(e) => setPreset(e.currentTarget.value)}>
-            <For each={presets() ?? []}>{(p) => <option value={p.name} selected={p.name === preset()}>{p.label}</option>}</For>
-          </select>
-        </label>
-        <button data-testid="export-kept" disabled={clips().length === 0} onClick={() => void exportKept()}>
+        <button data-testid="export-kept" disabled={clips().length === 0} onClick={() => exportKept()}>
           Export {clips().some((c) => c.selected) ? "kept" : "all"}…
         </button>
         <Show when={analysing() > 0}>

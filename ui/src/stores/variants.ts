@@ -4,7 +4,6 @@ import { commands } from "../bindings/commands";
 import type { Clip } from "../bindings/Clip";
 import type { Mode } from "../bindings/Mode";
 import { showError } from "./app";
-import { track } from "./jobs";
 import { selectedProject } from "./library";
 
 const [clips, setClips] = createSignal<Clip[]>([]);
@@ -59,14 +58,5 @@ export async function regenerateOne(clip: Clip, targetS: number, mode: Mode): Pr
     showError(error, "Could not make this variant anew");
   } finally {
     setBusy(false);
-  }
-}
-
-/** Export `clipIds` with `preset` into `folder`, one job each (progress in the jobs panel). */
-export async function exportClips(clipIds: string[], preset: string, folder: string): Promise<void> {
-  try {
-    for (const job of await commands.exportStart(clipIds, preset, null, folder, false)) track(job);
-  } catch (error) {
-    showError(error, "Could not start the export");
   }
 }
