@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Export speed and quality against ffmpeg, in the same run (issue 9's benchmark). A 60 s variant of
-# ten 6 s segments alternating between two generated 1080p sources, the `tiktok` preset (fill-crop
+# ten 6 s segments alternating between two 1080p sources (one generated, one real footage), the `tiktok` preset (fill-crop
 # to 1080×1920, 30 fps, x264 medium CRF 20 capped at 10 Mbit/s, a caption burned in, −14 LUFS):
 #   ours     edit-factory export (GES timeline + our encode chain, one pipeline)
 #   ffmpeg   the equivalent single ffmpeg command (trim/concat, crop, scale, subtitles, loudnorm)
@@ -19,9 +19,10 @@ cd "$work"
 [ -f a.mp4 ] || ffmpeg -v error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" \
   -f lavfi -i "sine=frequency=330:sample_rate=48000" -t 60 \
   -c:v libx264 -preset fast -crf 18 -g 60 -c:a aac -b:a 192k a.mp4
-[ -f b.mp4 ] || ffmpeg -v error -y -f lavfi -i "mandelbrot=size=1920x1080:rate=30" \
-  -f lavfi -i "anoisesrc=color=pink:amplitude=0.1:sample_rate=48000" -t 60 \
-  -c:v libx264 -preset fast -crf 18 -g 60 -c:a aac -b:a 192k b.mp4
+# Real footage for the other: Big Buck Bunny (30 s, 720p, with its music) looped and scaled to 1080p.
+media=${EDIT_FACTORY_TEST_MEDIA:-$repo/../shared/media}
+[ -f b.mp4 ] || ffmpeg -v error -y -stream_loop 1 -i "$media/video/moviepy_bbb_0_30_vp8_vorbis_music.webm" \
+  -t 60 -vf "scale=1920:1080,fps=30" -c:v libx264 -preset fast -crf 18 -g 60 -c:a aac -b:a 192k -ar 48000 b.mp4
 
 # Segment n (0-9): source a for even n, b for odd, from 6*(n/2) s, 6 s long.
 seg_src() { if (( $1 % 2 == 0 )); then echo a.mp4; else echo b.mp4; fi; }
@@ -116,8 +117,8 @@ earlier() {
 earlier_s=$(timed earlier)
 
 # The reference: the same picture, losslessly.
-ffmpeg -v error -y -i a.mp4 -i b.mp4 -filter_complex "$(graph '' '')" -map "[v]" -an \
-  -c:v libx264 -preset ultrafast -qp 0 reference.mkv
+ffmpeg -v error -y -i a.mp4 -i b.mp4 -filter_complex "$(graph '' '')" -map "[v]" -map "[a]" \
+  -c:v libx264 -preset ultrafast -qp 0 -c:a flac reference.mkv
 ssim() { ffmpeg -hide_banner -i "$1" -i reference.mkv -lavfi "[0:v][1:v]ssim" -f null - 2>&1 | sed -n 's/.*All:\([0-9.]*\).*/\1/p' | tail -1; }
 lufs() { ffmpeg -hide_banner -nostats -i "$1" -af ebur128 -f null - 2>&1 | sed -n 's/^ *I: *\(-*[0-9.]*\) LUFS/\1/p' | tail -1; }
 

@@ -663,3 +663,47 @@ fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
     );
     assert!((report.duration_s - 600.0).abs() < 1.0 / 30.0);
 }
+
+#[test]
+fn blur_fit_fills_the_bars_with_a_blurred_copy_where_fit_leaves_them_black() {
+    let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
+    let preset = preset::builtin("draft").unwrap();
+    let mut top_band = Vec::new();
+    for mode in [FramingMode::Fit, FramingMode::BlurFit] {
+        let mut piece = item(&sources[0], 1.0, 2.0);
+        piece.framing.mode = mode;
+        let out = dir.path().join(format!("{mode:?}.mp4"));
+        render::export(
+            &library,
+            &Timeline::of_items("draft", vec![piece]),
+            &preset,
+            "x264enc",
+            &out,
+            &CancelToken::new(),
+            |_, _| {},
+        )
+        .unwrap();
+        // The 16:9 film fits 540×304 in the middle of 540×960; the top 300 rows are its bars.
+        let (rgb, width) = frame_rgb(&out, 0.5);
+        let band = &rgb[..width * 300 * 3];
+        let mean = band.iter().map(|&v| v as f64).sum::<f64>() / band.len() as f64;
+        let distinct: std::collections::HashSet<u8> = band.iter().step_by(3).copied().collect();
+        top_band.push((mean, distinct.len()));
+        // The picture itself is in the middle either way.
+        let middle = &rgb[width * 480 * 3..width * 481 * 3];
+        assert!(
+            middle.iter().any(|&v| v > 40),
+            "{mode:?}: no picture in the middle"
+        );
+    }
+    let ((fit_mean, _), (blur_mean, blur_levels)) = (top_band[0], top_band[1]);
+    assert!(fit_mean < 5.0, "fit's bars are black: mean {fit_mean}");
+    assert!(
+        blur_mean > 30.0,
+        "blur-fit's bars hold the picture: mean {blur_mean}"
+    );
+    assert!(
+        blur_levels > 20,
+        "a blurred picture, not a flat fill: {blur_levels} levels"
+    );
+}
