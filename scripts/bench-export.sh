@@ -87,9 +87,9 @@ graph() { # extra video filter at the end, extra audio filter at the end
 x264="-c:v libx264 -preset medium -crf 20 -maxrate 10M -bufsize 20M -g 60 -profile:v high -pix_fmt yuv420p"
 aac="-c:a aac -b:a 192k -ar 48000 -movflags +faststart"
 
-timed() { # seconds of wall time of a command
+timed() { # seconds of wall time of a command (which must succeed)
   local start end
-  start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
+  start=$(date +%s.%N); "$@" >/dev/null 2>>errors.log || { echo "failed: $*" >&2; tail -5 errors.log >&2; exit 1; }; end=$(date +%s.%N)
   python3 -c "print(f'{$end-$start:.1f}')"
 }
 
@@ -101,13 +101,14 @@ earlier() {
   local n parts=""
   for n in $(seq 0 9); do
     ffmpeg -v error -y -ss "$(seg_in "$n")" -t 6 -i "$(seg_src "$n")" \
-      -vf "crop=608:1080:656:0,scale=1080:1920,fps=30" $x264 $aac "seg$n.mp4"
+      -vf "crop=608:1080:656:0,scale=1080:1920,fps=30" $x264 $aac -ac 2 "seg$n.mp4"
     parts+="file 'seg$n.mp4'"$'\n'
   done
   printf '%s' "$parts" > parts.txt
   ffmpeg -v error -y -f concat -safe 0 -i parts.txt -c copy concat.mp4
   local measured
-  measured=$(ffmpeg -hide_banner -i concat.mp4 -af loudnorm=I=-14:TP=-1:print_format=json -f null - 2>&1 | sed -n '/^{/,/^}/p')
+  measured=$(ffmpeg -hide_banner -i concat.mp4 -af loudnorm=I=-14:TP=-1:print_format=json -f null - 2>&1 \
+    | sed -n '/^{/,/^}/p' | python3 -c "import sys; t=sys.stdin.read(); print(t[t.rindex('{'):])")
   local mi mtp mlra mth off
   read -r mi mtp mlra mth off < <(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['input_i'], d['input_tp'], d['input_lra'], d['input_thresh'], d['target_offset'])" "$measured")
   ffmpeg -v error -y -i concat.mp4 -vf "subtitles=caption.ass:fontsdir=$repo/assets/fonts" \
