@@ -324,8 +324,12 @@ fn a_library_made_by_the_first_schema_is_upgraded_with_its_data() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
-    for (kind, name) in [("index", "jobs_by_project"), ("table", "analyses")] {
+    assert_eq!(version, 4);
+    for (kind, name) in [
+        ("index", "jobs_by_project"),
+        ("table", "analyses"),
+        ("index", "exports_by_clip"),
+    ] {
         let found: i64 = conn
             .query_row(
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = ?1 AND name = ?2",
