@@ -108,22 +108,27 @@ fn killing_an_import_at_random_moments_loses_nothing() {
         .unwrap_or(20);
     let footage = footage_folder();
 
-    // How long an uninterrupted import takes here, so the kills land inside one.
-    let calibration = tempfile::tempdir().unwrap();
-    let project = create_project(calibration.path());
-    let started = Instant::now();
-    let out = cli(calibration.path())
-        .args(["import", &project])
-        .arg(footage.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let full = started.elapsed();
-    assert_eq!(check_library(calibration.path(), &project), FILES);
+    // How long an uninterrupted import takes here, so the kills land inside one: the shorter of
+    // two, since the first run of a fresh build also pays for cold caches (a 3.0 s first run
+    // against ~2 s after let a quarter of the kills land after the end).
+    let mut full = Duration::MAX;
+    for _ in 0..2 {
+        let calibration = tempfile::tempdir().unwrap();
+        let project = create_project(calibration.path());
+        let started = Instant::now();
+        let out = cli(calibration.path())
+            .args(["import", &project])
+            .arg(footage.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        full = full.min(started.elapsed());
+        assert_eq!(check_library(calibration.path(), &project), FILES);
+    }
 
     let mut rng = rand::rng();
     let mut killed_mid_way = 0;

@@ -49,6 +49,24 @@ fn item(source: &edit_factory::library::sources::Source, from: f64, to: f64) -> 
     }
 }
 
+/// Export `timeline` with `preset` and x264, without progress or cancel.
+fn export(
+    library: &Library,
+    timeline: &Timeline,
+    preset: &preset::Preset,
+    out: &Path,
+) -> Result<render::ExportReport, RenderError> {
+    render::export(
+        library,
+        timeline,
+        preset,
+        "x264enc",
+        out,
+        &CancelToken::new(),
+        |_, _| {},
+    )
+}
+
 fn ebur128(file: &Path) -> (f64, f64) {
     let out = std::process::Command::new("ffmpeg")
         .args(["-hide_banner", "-nostats", "-i"])
@@ -89,16 +107,7 @@ fn a_mixed_timeline_exports_to_a_verified_vertical_mp4() {
     let out = dir.path().join("exports/short.mp4");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     let preset = preset::builtin("tiktok").unwrap();
-    let report = render::export(
-        &library,
-        &timeline,
-        &preset,
-        "x264enc",
-        &out,
-        &CancelToken::new(),
-        |_, _| {},
-    )
-    .unwrap();
+    let report = export(&library, &timeline, &preset, &out).unwrap();
     assert_eq!(report.encoder, "x264enc");
 
     let json = common::ffprobe(&["-show_streams", "-show_format"], &out);
@@ -346,16 +355,7 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
     });
     let preset = preset::builtin("draft").unwrap();
     let out = dir.path().join("captioned.mp4");
-    render::export(
-        &library,
-        &timeline,
-        &preset,
-        "x264enc",
-        &out,
-        &CancelToken::new(),
-        |_, _| {},
-    )
-    .unwrap();
+    export(&library, &timeline, &preset, &out).unwrap();
     for (at, expect_caption) in [(0.2, false), (0.8, true), (1.0, true), (1.6, false)] {
         let (rgb, width) = frame_rgb(&out, at);
         let box_pixels = magenta_pixels(&rgb);
@@ -385,16 +385,7 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
         c.style.color = "red".into();
     }
     let bad_out = dir.path().join("broken.mp4");
-    let error = render::export(
-        &library,
-        &broken,
-        &preset,
-        "x264enc",
-        &bad_out,
-        &CancelToken::new(),
-        |_, _| {},
-    )
-    .unwrap_err();
+    let error = export(&library, &broken, &preset, &bad_out).unwrap_err();
     let message = error.to_string();
     assert!(
         message.contains("size 500") && message.contains("\"red\""),
@@ -449,16 +440,7 @@ fn ducking_lowers_the_speech_spans_by_more_than_25_db_and_muting_silences_them()
             end: nanos(6.0),
         }];
         let out = dir.path().join(format!("{mode:?}.mp4"));
-        render::export(
-            &library,
-            &timeline,
-            &preset,
-            "x264enc",
-            &out,
-            &CancelToken::new(),
-            |_, _| {},
-        )
-        .unwrap();
+        export(&library, &timeline, &preset, &out).unwrap();
         // The span's middle against a stretch well before its fade, in the export and the source.
         let (inside, outside) = ((4.3, 5.7), (1.0, 2.8));
         let exported = rms_db(&out, inside.0, inside.1) - rms_db(&out, outside.0, outside.1);
@@ -540,14 +522,11 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
             duck_under_speech: true,
         });
         let out = dir.path().join(name);
-        render::export(
+        export(
             &library,
             &timeline,
             &preset::builtin("draft").unwrap(),
-            "x264enc",
             &out,
-            &CancelToken::new(),
-            |_, _| {},
         )
         .unwrap();
         let (lufs, _) = ebur128(&out);
