@@ -26,8 +26,13 @@ pub fn merge(mut spans: Vec<(Nanos, Nanos)>, gap: Nanos) -> Vec<(Nanos, Nanos)> 
     merged
 }
 
-/// `base` everywhere, `floor × base` inside `spans`, with `fade`-long ramps just outside each span
-/// (so a ducked word is already quiet when it starts). Spans whose ramps would meet are merged.
+/// Points per fade: the controller interpolates linearly between them, so the fade follows a
+/// raised-cosine curve (SPEC §4.4's "curved" fades: no corner where the duck starts or ends).
+const FADE_STEPS: i64 = 8;
+
+/// `base` everywhere, `floor × base` inside `spans`, with `fade`-long curved ramps just outside
+/// each span (so a ducked word is already quiet when it starts). Spans whose ramps would meet are
+/// merged.
 pub fn ducked(spans: &[(Nanos, Nanos)], base: f64, floor: f64, fade: Nanos) -> Points {
     let spans = merge(spans.to_vec(), 2 * fade);
     let mut points: Points = vec![(0, base)];
@@ -36,14 +41,24 @@ pub fn ducked(spans: &[(Nanos, Nanos)], base: f64, floor: f64, fade: Nanos) -> P
         Some(last) if last.0 >= t => *last = (last.0, gain),
         _ => points.push((t, gain)),
     };
+    // Gain `k` steps into a fade from `from` to `to`.
+    let curve = |from: f64, to: f64, k: i64| {
+        let x = k as f64 / FADE_STEPS as f64;
+        from + (to - from) * (1.0 - (std::f64::consts::PI * x).cos()) / 2.0
+    };
     for (start, end) in spans {
         let down = (start - fade).max(0);
-        if down > 0 {
-            put(down, base);
+        let span = start.max(0) - down;
+        for k in 0..FADE_STEPS {
+            if span > 0 {
+                put(down + span * k / FADE_STEPS, curve(base, base * floor, k));
+            }
         }
         put(start.max(0), base * floor);
         put(end, base * floor);
-        put(end + fade, base);
+        for k in 1..=FADE_STEPS {
+            put(end + fade * k / FADE_STEPS, curve(base * floor, base, k));
+        }
     }
     points
 }
@@ -116,19 +131,21 @@ mod tests {
             nanos(0.8),
         );
         // 0.5 s apart with 0.8 s fades: one span 2–4 s, down from 1.2 s, up by 4.8 s.
-        assert_eq!(
-            points,
-            vec![
-                (0, 1.0),
-                (nanos(1.2), 1.0),
-                (nanos(2.0), 0.03),
-                (nanos(4.0), 0.03),
-                (nanos(4.8), 1.0)
-            ]
-        );
+        assert_eq!(gain_at(&points, nanos(1.2)), 1.0);
+        assert_eq!(gain_at(&points, nanos(1.0)), 1.0);
         assert!((gain_at(&points, nanos(3.0)) - 0.03).abs() < 1e-9);
+        assert!((gain_at(&points, nanos(2.0)) - 0.03).abs() < 1e-9);
+        // Half-way down the curve is half-way in gain; it is steepest there and flat at both ends.
         assert!((gain_at(&points, nanos(1.6)) - 0.515).abs() < 1e-3);
+        let early = 1.0 - gain_at(&points, nanos(1.3));
+        let middle = gain_at(&points, nanos(1.55)) - gain_at(&points, nanos(1.65));
+        assert!(
+            early < middle,
+            "the fade starts gently ({early} vs {middle})"
+        );
+        assert!((gain_at(&points, nanos(4.8)) - 1.0).abs() < 1e-9);
         assert_eq!(gain_at(&points, nanos(9.0)), 1.0);
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0), "time-ordered");
         // Speech from the very start is quiet from the very start.
         let points = ducked(&[(0, nanos(1.0))], 1.0, 0.0, nanos(0.02));
         assert_eq!(points[0], (0, 0.0));
