@@ -603,29 +603,23 @@ fn short_turns_two_files_into_n_checked_shorts_and_refuses_what_it_cannot_do() {
     }
 
     // Run again into the same folder: a second project, named apart, so nothing is overwritten.
-    let before: Vec<_> = outputs
-        .iter()
-        .map(|o| {
-            std::fs::metadata(o["path"].as_str().unwrap())
-                .unwrap()
-                .modified()
-                .unwrap()
-        })
-        .collect();
+    let modified = |outputs: &[serde_json::Value]| -> Vec<std::time::SystemTime> {
+        outputs
+            .iter()
+            .map(|o| {
+                std::fs::metadata(o["path"].as_str().unwrap())
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = modified(outputs);
     let again: serde_json::Value = serde_json::from_str(&stdout(&run(&lib, &argv))).unwrap();
     for (first, second) in outputs.iter().zip(again["outputs"].as_array().unwrap()) {
         assert_ne!(first["path"], second["path"]);
     }
-    let after: Vec<_> = outputs
-        .iter()
-        .map(|o| {
-            std::fs::metadata(o["path"].as_str().unwrap())
-                .unwrap()
-                .modified()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(before, after);
+    assert_eq!(before, modified(outputs));
 }
 
 #[test]

@@ -49,6 +49,17 @@ fn item(source: &edit_factory::library::sources::Source, from: f64, to: f64) -> 
     }
 }
 
+/// Make `out` with ffmpeg from `args` (generated test media).
+fn generate(args: &[&str], out: &Path) {
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(made.success(), "ffmpeg could not make {}", out.display());
+}
+
 /// Export `timeline` with `preset` and x264, without progress or cancel.
 fn export(
     library: &Library,
@@ -469,21 +480,7 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
     ]);
     // The music: a steady 5 s tone, so its level in the export shows the envelope plainly.
     let tone = dir.path().join("tone.wav");
-    let made = std::process::Command::new("ffmpeg")
-        .args([
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=f=440:d=5",
-            "-ac",
-            "2",
-        ])
-        .arg(&tone)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    generate(&["-f", "lavfi", "-i", "sine=f=440:d=5", "-ac", "2"], &tone);
     let project = library
         .projects(&library.default_profile().unwrap().id)
         .unwrap()[0]
@@ -572,24 +569,18 @@ fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
         .unwrap();
     // Ten minutes of a generated picture and tone, small so the test stays short.
     let long = dir.path().join("long.mp4");
-    let made = std::process::Command::new("ffmpeg")
-        .args([
-            "-loglevel",
-            "error",
+    generate(
+        &[
             "-f",
             "lavfi",
             "-i",
             "testsrc2=size=320x180:rate=30",
-        ])
-        .args([
             "-f",
             "lavfi",
             "-i",
             "sine=f=300:sample_rate=44100",
             "-t",
             "600",
-        ])
-        .args([
             "-c:v",
             "libx264",
             "-preset",
@@ -598,12 +589,13 @@ fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
             "35",
             "-g",
             "300",
-        ])
-        .args(["-c:a", "aac", "-b:a", "64k"])
-        .arg(&long)
-        .status()
-        .unwrap();
-    assert!(made.success());
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+        ],
+        &long,
+    );
     let profile = library.default_profile().unwrap();
     let project = library.create_project(&profile.id, "Long", None).unwrap();
     let source = common::import(&library, &project.id, &[long]).imported[0]

@@ -189,7 +189,7 @@ commands! {
     /// when absent) into a folder; refuses to overwrite unless asked.
     fn export_start(state, clip_ids: Vec<String>, preset: String, encoder: Option<String>, folder: String, overwrite: bool) -> Vec<JobSummary> {
         if let Some(name) = &encoder {
-            if !state.encoders.iter().any(|e| &e.name == name) {
+            if !state.encoders().iter().any(|e| &e.name == name) {
                 return Err(UserError::new(format!("the encoder {name:?} is not available here"), Some("choose one of the listed encoders")));
             }
         }
@@ -239,7 +239,7 @@ commands! {
 
     /// The H.264 encoders that work on this machine, x264 first.
     fn encoders_list(state) -> Vec<Encoder> {
-        Ok(state.encoders.clone())
+        Ok(state.encoders().to_vec())
     }
 
     /// The export presets.

@@ -19,8 +19,9 @@ pub struct Inner {
     pub library: Arc<Library>,
     pub queue: JobQueue,
     pub media: MediaServer,
-    /// The H.264 encoders that proved to work at start-up, x264 first.
-    pub encoders: Vec<edit_factory::render::encoders::Encoder>,
+    /// The H.264 encoders that proved to work, x264 first: probed in the background from start-up
+    /// (each hardware trial encode can take a moment), so the window never waits for it.
+    encoders: Arc<std::sync::OnceLock<Vec<edit_factory::render::encoders::Encoder>>>,
     /// Runs queued jobs in the background for as long as the app is open.
     workers: Mutex<Option<BackgroundWorkers>>,
 }
@@ -32,7 +33,30 @@ impl std::ops::Deref for AppState {
     }
 }
 
+fn probe_encoders_in_background(
+) -> Arc<std::sync::OnceLock<Vec<edit_factory::render::encoders::Encoder>>> {
+    let found = Arc::new(std::sync::OnceLock::new());
+    let slot = found.clone();
+    let spawned = std::thread::Builder::new()
+        .name("encoder-probe".into())
+        .spawn(move || {
+            let _ = slot.set(edit_factory::render::encoders::probe());
+        });
+    if let Err(e) = spawned {
+        // Without the thread, probe here: slower start-up, same answer.
+        tracing::warn!(error = %e, "could not start the encoder probe thread");
+        let _ = found.set(edit_factory::render::encoders::probe());
+    }
+    found
+}
+
 impl AppState {
+    /// The encoders that work here (waits for the start-up probe if it is still running; commands
+    /// run on the blocking pool, never the window's thread).
+    pub fn encoders(&self) -> &[edit_factory::render::encoders::Encoder] {
+        self.encoders.wait()
+    }
+
     /// Open the library (`EDIT_FACTORY_LIBRARY` or the OS app-data dir) and start the media
     /// server. Workers start later ([`AppState::start_workers`]), once the window can hear them.
     pub fn open() -> Result<Self, UserError> {
@@ -43,7 +67,7 @@ impl AppState {
             queue: JobQueue::new(library.clone()),
             library,
             media,
-            encoders: edit_factory::render::encoders::probe(),
+            encoders: probe_encoders_in_background(),
             workers: Mutex::new(None),
         })))
     }
