@@ -197,8 +197,18 @@ pub fn build(sources: &[SourceSpan], candidates: &[Candidate], request: &Request
         .map(|(i, _)| i + 1)
         .collect();
     if !short.is_empty() {
+        let names: Vec<String> = short.iter().map(|n| n.to_string()).collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        let (noun, verb) = if short.len() == 1 {
+            ("Variant", "is")
+        } else {
+            ("Variants", "are")
+        };
         notes.push(format!(
-            "variant(s) {short:?} are shorter than the target: there is not enough usable footage"
+            "{noun} {list} {verb} shorter than the target: there is not enough usable footage"
         ));
     }
     Variants {
