@@ -7,6 +7,7 @@ build=(
   pkg-config build-essential file
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev   # engine: GStreamer media pipelines
   libges-1.0-dev                                          # engine: exports through GStreamer Editing Services
+  cmake clang libclang-dev                                # engine: whisper-rs builds whisper.cpp (speech)
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libsoup-3.0-dev  # desktop shell (Tauri v2)
 )
 runtime=(

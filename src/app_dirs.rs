@@ -50,3 +50,15 @@ pub fn log_dir() -> Result<PathBuf, NoHomeDir> {
         .unwrap_or_else(|| dirs.data_local_dir())
         .join("logs"))
 }
+
+/// Environment variable that moves the speech models directory.
+pub const MODELS_ENV: &str = "EDIT_FACTORY_MODELS_DIR";
+
+/// Where speech models (ggml Whisper files) live: `EDIT_FACTORY_MODELS_DIR`, else the OS app-data
+/// dir's `models`.
+pub fn models_dir() -> Result<PathBuf, NoHomeDir> {
+    if let Some(dir) = std::env::var_os(MODELS_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(project_dirs()?.data_dir().join("models"))
+}

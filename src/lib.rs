@@ -13,6 +13,7 @@ pub mod logging;
 pub mod media;
 pub mod media_server;
 pub mod render;
+pub mod speech;
 pub mod text;
 pub mod timeline;
 pub mod user_error;

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::analysis::variants::VariantsError;
 use crate::analysis::{AnalysisError, CachedAnalysisError};
 use crate::app_dirs::NoHomeDir;
+use crate::captions::files::CaptionFileError;
 use crate::import::ImportError;
 use crate::jobs::JobError;
 use crate::library::LibraryError;
@@ -14,6 +15,7 @@ use crate::logging::LoggingError;
 use crate::media::MediaError;
 use crate::media_server::MediaServerError;
 use crate::render::RenderError;
+use crate::speech::SpeechError;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -56,6 +58,8 @@ user_error_from! {
     CachedAnalysisError => CachedAnalysisError::hint,
     VariantsError => VariantsError::hint,
     RenderError => RenderError::hint,
+    SpeechError => SpeechError::hint,
+    CaptionFileError => CaptionFileError::hint,
     MediaError => MediaError::hint,
     ImportError => ImportError::hint,
     JobError => JobError::hint,

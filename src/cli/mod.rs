@@ -5,6 +5,7 @@ mod export;
 mod jobs;
 mod output;
 mod short;
+mod speech;
 mod variants;
 
 use std::path::PathBuf;
@@ -182,6 +183,98 @@ enum Command {
     /// List a project's sources
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Transcribe speech to words with times (offline, Whisper)
+    Transcribe {
+        file: PathBuf,
+        /// A ggml model file, or the name of an installed model (default: the best installed)
+        #[arg(long, value_name = "PATH|NAME")]
+        model: Option<String>,
+        /// Language code (en, fr …) or auto
+        #[arg(long, value_name = "CODE")]
+        language: Option<String>,
+        /// srt, vtt, ass, json (words with times) or csv
+        #[arg(long)]
+        format: String,
+        /// How captions are grouped for srt, vtt, ass and csv: tiktok, shorts, standard, sentence
+        #[arg(long, default_value = "standard")]
+        preset: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Find the stretches of speech in a file (Silero voice activity)
+    Vad {
+        file: PathBuf,
+        /// Speech probability from which a frame counts as speech
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f32,
+        /// Shortest speech kept, seconds
+        #[arg(long, default_value_t = 0.25, value_name = "S")]
+        min_speech: f64,
+        /// Shortest pause that ends speech, seconds
+        #[arg(long, default_value_t = 0.1, value_name = "S")]
+        min_silence: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What to keep of a file when its silences are cut
+    Silence {
+        file: PathBuf,
+        /// Pauses shorter than this stay, seconds
+        #[arg(long, default_value_t = 0.3, value_name = "S")]
+        min_silence: f64,
+        /// Kept around speech, seconds
+        #[arg(long, default_value_t = 0.08, value_name = "S")]
+        padding: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Caption files
+    #[command(subcommand)]
+    Captions(CaptionsCommand),
+    /// Speech models: list, import, download, remove
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Subcommand)]
+enum CaptionsCommand {
+    /// Read an SRT or VTT file and write it as .srt, .vtt, .ass, .json or .csv
+    Convert { input: PathBuf, output: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Installed models and the ones offered for download
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install a ggml model file you have
+    Import {
+        file: PathBuf,
+        /// Name to install it under (default: from the file name)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Download a model (resumes an interrupted download; checks size and SHA-256)
+    Download {
+        /// A name from `model list` (e.g. base.en), or any name with --url
+        name: String,
+        /// Download from this address instead of the catalogue's
+        #[arg(long)]
+        url: Option<String>,
+        /// Where catalogue models are fetched from
+        #[arg(long, env = "EDIT_FACTORY_MODELS_URL", value_name = "URL")]
+        base_url: Option<String>,
+        /// Expected SHA-256 (default: the one the server declares)
+        #[arg(long)]
+        sha256: Option<String>,
+        /// Expected size in bytes
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Remove an installed model
+    Remove { name: String },
 }
 
 #[derive(Subcommand)]
@@ -566,6 +659,62 @@ pub fn run(args: Args) -> Result<(), Failure> {
             json,
         ),
         Command::Encoders { json } => export::encoders(json),
+        Command::Transcribe {
+            ref file,
+            ref model,
+            ref language,
+            ref format,
+            ref preset,
+            ref out,
+        } => speech::transcribe(speech::TranscribeArgs {
+            file,
+            model: model.as_deref(),
+            language: language.as_deref(),
+            format,
+            preset,
+            out,
+        }),
+        Command::Vad {
+            ref file,
+            threshold,
+            min_speech,
+            min_silence,
+            json,
+        } => speech::vad(speech::VadArgs {
+            file,
+            threshold,
+            min_speech,
+            min_silence,
+            json,
+        }),
+        Command::Silence {
+            ref file,
+            min_silence,
+            padding,
+            json,
+        } => speech::silence(file, min_silence, padding, json),
+        Command::Captions(CaptionsCommand::Convert {
+            ref input,
+            ref output,
+        }) => speech::convert(input, output),
+        Command::Model(ref command) => match command {
+            ModelCommand::List { json } => speech::models_list(*json),
+            ModelCommand::Import { file, name } => speech::model_import(file, name.as_deref()),
+            ModelCommand::Download {
+                name,
+                url,
+                base_url,
+                sha256,
+                size,
+            } => speech::model_download(
+                name,
+                url.as_deref(),
+                base_url.as_deref(),
+                sha256.as_deref(),
+                *size,
+            ),
+            ModelCommand::Remove { name } => speech::model_remove(name),
+        },
         Command::Preset(PresetCommand::List { json }) => export::presets(&open()?, json),
         Command::Preset(PresetCommand::Add {
             ref name,

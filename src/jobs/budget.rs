@@ -102,6 +102,25 @@ impl CpuBudget {
         // Partial holdings are dropped (unlocked) at once: a job starts with all it needs or waits.
         Ok((held.len() == wanted).then_some(CpuSlots { held }))
     }
+
+    /// As many slots as are free, up to `wanted`, waiting until at least one is: for work that
+    /// runs on any number of threads (transcription). `None` when cancelled while waiting.
+    pub fn acquire_up_to(
+        &self,
+        wanted: usize,
+        cancel: &super::CancelToken,
+    ) -> Result<Option<CpuSlots>, JobError> {
+        loop {
+            for n in (1..=wanted.clamp(1, self.slots)).rev() {
+                if let Some(slots) = self.try_acquire(n)? {
+                    return Ok(Some(slots));
+                }
+            }
+            if cancel.wait(std::time::Duration::from_millis(100)) {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
