@@ -249,8 +249,8 @@ fn voice_activity_finds_the_silent_tail_and_the_pauses_of_a_lecture() {
         "{talking} s of speech"
     );
     assert!(
-        pauses.iter().all(|&p| p >= 0.1 - 1e-6),
-        "min silence: {pauses:?}"
+        pauses.iter().all(|&p| p > 0.0),
+        "spans apart and in order: {pauses:?}"
     );
     assert!(
         pauses.iter().filter(|&&p| p >= 0.3).count() >= 8,
