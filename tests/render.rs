@@ -50,16 +50,6 @@ fn item(source: &edit_factory::library::sources::Source, from: f64, to: f64) -> 
 }
 
 /// Make `out` with ffmpeg from `args` (generated test media).
-fn generate(args: &[&str], out: &Path) {
-    let made = std::process::Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y"])
-        .args(args)
-        .arg(out)
-        .status()
-        .unwrap();
-    assert!(made.success(), "ffmpeg could not make {}", out.display());
-}
-
 /// Export `timeline` with `preset` and x264, without progress or cancel.
 fn export(
     library: &Library,
@@ -405,36 +395,6 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
     assert!(!bad_out.exists());
 }
 
-/// RMS level, dB, of `file`'s sound from `from` to `to` seconds (ffmpeg's astats).
-fn rms_db(file: &Path, from: f64, to: f64) -> f64 {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostats", "-ss", &format!("{from}"), "-t"])
-        .arg(format!("{}", to - from))
-        .arg("-i")
-        .arg(file)
-        .args([
-            "-af",
-            "pan=mono|c0=0.5*c0+0.5*c1,astats=metadata=0",
-            "-f",
-            "null",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let value = text
-        .lines()
-        .rfind(|l| l.contains("RMS level dB"))
-        .and_then(|l| l.rsplit(':').next())
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("no RMS level in {text}"));
-    if value == "-inf" {
-        -150.0
-    } else {
-        value.parse().unwrap()
-    }
-}
-
 #[test]
 fn ducking_lowers_the_speech_spans_by_more_than_25_db_and_muting_silences_them() {
     use edit_factory::timeline::{AudioMode, Span};
@@ -454,16 +414,17 @@ fn ducking_lowers_the_speech_spans_by_more_than_25_db_and_muting_silences_them()
         export(&library, &timeline, &preset, &out).unwrap();
         // The span's middle against a stretch well before its fade, in the export and the source.
         let (inside, outside) = ((4.3, 5.7), (1.0, 2.8));
-        let exported = rms_db(&out, inside.0, inside.1) - rms_db(&out, outside.0, outside.1);
-        let source_level =
-            rms_db(&original, inside.0, inside.1) - rms_db(&original, outside.0, outside.1);
+        let exported =
+            common::rms_db(&out, inside.0, inside.1) - common::rms_db(&out, outside.0, outside.1);
+        let source_level = common::rms_db(&original, inside.0, inside.1)
+            - common::rms_db(&original, outside.0, outside.1);
         let drop = exported - source_level;
         match mode {
             AudioMode::Duck => assert!(drop <= -25.0, "ducked by only {drop:.1} dB"),
             _ => assert!(
-                rms_db(&out, inside.0, inside.1) < -70.0,
+                common::rms_db(&out, inside.0, inside.1) < -70.0,
                 "muted span at {:.1} dB",
-                rms_db(&out, inside.0, inside.1)
+                common::rms_db(&out, inside.0, inside.1)
             ),
         }
         let (lufs, _) = ebur128(&out);
@@ -480,7 +441,7 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
     ]);
     // The music: a steady 5 s tone, so its level in the export shows the envelope plainly.
     let tone = dir.path().join("tone.wav");
-    generate(&["-f", "lavfi", "-i", "sine=f=440:d=5", "-ac", "2"], &tone);
+    common::generate(&["-f", "lavfi", "-i", "sine=f=440:d=5", "-ac", "2"], &tone);
     let project = library
         .projects(&library.default_profile().unwrap().id)
         .unwrap()[0]
@@ -533,27 +494,29 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
     // A silent voice-over first: what is heard is the music alone, ducked where the voice is.
     let music_only = render_with_voice(0.0, "music.mp4");
     // The voice-over lasts 1.0-2.8 s; the music is down under it and back up 0.8 s after.
-    let ducked = rms_db(&music_only, 1.2, 2.6);
-    let full = rms_db(&music_only, 3.8, 4.9);
+    let ducked = common::rms_db(&music_only, 1.2, 2.6);
+    let full = common::rms_db(&music_only, 3.8, 4.9);
     assert!(
         (-14.0..=-10.0).contains(&(ducked - full)),
         "ducked by {:.1} dB",
         ducked - full
     );
     // The 5 s tone loops: after 5 s it plays on at full level.
-    let looped = rms_db(&music_only, 5.5, 7.5);
+    let looped = common::rms_db(&music_only, 5.5, 7.5);
     assert!(
         (looped - full).abs() < 1.0,
         "loop at {looped:.1} dB, first pass {full:.1} dB"
     );
     assert!(
-        rms_db(&music_only, 0.0, 0.15) > -40.0,
+        common::rms_db(&music_only, 0.0, 0.15) > -40.0,
         "the music starts at once"
     );
 
     // Heard, the voice stands out of the ducked music where it plays, and only there.
     let voiced = render_with_voice(1.0, "voiced.mp4");
-    let gained = |from: f64, to: f64| rms_db(&voiced, from, to) - rms_db(&music_only, from, to);
+    let gained = |from: f64, to: f64| {
+        common::rms_db(&voiced, from, to) - common::rms_db(&music_only, from, to)
+    };
     assert!(
         gained(1.3, 2.5) > 6.0,
         "voice-over adds only {:.1} dB",
@@ -569,7 +532,7 @@ fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
         .unwrap();
     // Ten minutes of a generated picture and tone, small so the test stays short.
     let long = dir.path().join("long.mp4");
-    generate(
+    common::generate(
         &[
             "-f",
             "lavfi",

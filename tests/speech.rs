@@ -581,3 +581,205 @@ fn a_model_download_resumes_and_is_checked() {
     );
     assert!(models.path().join("ggml-tiny.en.bin").is_file());
 }
+
+/// Lecture speech (16 s of silero_test_60s.wav from 20 s: talk with short breaths) over a
+/// steady tone that runs on alone to 24 s, with a picture: footage whose speech and non-speech
+/// parts can both be measured.
+fn narrated_clip(dir: &Path) -> PathBuf {
+    let out = dir.join("talk.mp4");
+    let lecture = common::media("speech/silero_test_60s.wav");
+    common::generate(
+        &[
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=24",
+            "-ss", "20", "-t", "16", "-i", lecture.to_str().unwrap(),
+            "-f", "lavfi", "-i", "sine=frequency=330:duration=24",
+            "-filter_complex",
+            "[1:a]apad=whole_dur=24[s];[2:a]volume=0.1[t];[s][t]amix=inputs=2:normalize=0:duration=first[a]",
+            "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast",
+            "-c:a", "aac", "-ar", "48000", "-t", "24",
+        ],
+        &out,
+    );
+    out
+}
+
+struct Short {
+    library: tempfile::TempDir,
+    report: serde_json::Value,
+}
+
+fn short(file: &Path, models: &Path, options: &[&str]) -> Short {
+    let library = tempfile::tempdir().unwrap();
+    let out_dir = library.path().join("out");
+    let out = common::cli()
+        .arg("--library")
+        .arg(library.path())
+        .arg("short")
+        .arg(file)
+        .args([
+            "--target",
+            "15",
+            "--variants",
+            "1",
+            "--preset",
+            "draft",
+            "--json",
+        ])
+        .args(options)
+        .arg("--out")
+        .arg(&out_dir)
+        .env("EDIT_FACTORY_MODELS_DIR", models)
+        .env("EDIT_FACTORY_CPU_BUDGET_DIR", library.path().join("slots"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    Short { library, report }
+}
+
+fn clip_of(short: &Short) -> edit_factory::library::clips::Clip {
+    let library = edit_factory::library::Library::open(short.library.path()).unwrap();
+    library
+        .clip(short.report["outputs"][0]["clip_id"].as_str().unwrap())
+        .unwrap()
+}
+
+/// A file's sound as 16 kHz mono samples (ffmpeg).
+fn pcm(file: &Path) -> Vec<f32> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-i"])
+        .arg(file)
+        .args(["-ac", "1", "-ar", "16000", "-f", "f32le", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+fn rms_db_of(samples: &[f32]) -> f64 {
+    let power =
+        samples.iter().map(|s| (*s as f64).powi(2)).sum::<f64>() / samples.len().max(1) as f64;
+    10.0 * power.max(1e-20).log10()
+}
+
+#[test]
+fn short_with_duck_voice_lowers_the_speech_by_more_than_25_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = narrated_clip(dir.path());
+    let made = short(&talk, dir.path(), &["--duck-voice"]);
+    let output = PathBuf::from(made.report["outputs"][0]["path"].as_str().unwrap());
+    let clip = clip_of(&made);
+    let spans: Vec<(f64, f64)> = clip
+        .timeline
+        .audio
+        .spans
+        .iter()
+        .map(|s| (s.start as f64 / 1e9, s.end as f64 / 1e9))
+        .collect();
+    assert!(!spans.is_empty(), "{spans:?}");
+    // Every 10 ms of the export, by the source moment it plays: well inside speech (past the
+    // fades), or well away from it; each compared with the same moment of the source.
+    let (source, exported) = (pcm(&talk), pcm(&output));
+    let (mut speech, mut rest) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+    let mut at = 0.0;
+    for item in &clip.timeline.items {
+        let (from, to) = (item.in_ns as f64 / 1e9, item.out_ns as f64 / 1e9);
+        let mut t = from + 0.05;
+        while t + 0.01 < to - 0.05 {
+            let inside = spans
+                .iter()
+                .any(|&(s, e)| t > s + 0.85 && t + 0.01 < e - 0.85);
+            let away = spans
+                .iter()
+                .all(|&(s, e)| t + 0.01 < s - 1.0 || t > e + 1.0);
+            let (src, out) = (
+                (t * 16_000.0) as usize,
+                ((at + t - from) * 16_000.0) as usize,
+            );
+            if src + 160 <= source.len() && out + 160 <= exported.len() {
+                let target = if inside {
+                    Some(&mut speech)
+                } else if away {
+                    Some(&mut rest)
+                } else {
+                    None
+                };
+                if let Some((s, o)) = target {
+                    s.extend_from_slice(&source[src..src + 160]);
+                    o.extend_from_slice(&exported[out..out + 160]);
+                }
+            }
+            t += 0.01;
+        }
+        at += to - from;
+    }
+    assert!(
+        speech.0.len() > 16_000 && rest.0.len() > 8_000,
+        "{} {}",
+        speech.0.len(),
+        rest.0.len()
+    );
+    let drop =
+        (rms_db_of(&speech.1) - rms_db_of(&rest.1)) - (rms_db_of(&speech.0) - rms_db_of(&rest.0));
+    eprintln!("speech lowered by {drop:.1} dB relative to the rest");
+    assert!(drop <= -25.0, "ducked by only {drop:.1} dB");
+}
+
+#[test]
+fn short_with_captions_and_silence_removal_cuts_pauses_and_captions_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = narrated_clip(dir.path());
+    let models = dir.path().join("models");
+    // Without a model, captions are refused before anything is made.
+    let out = common::cli()
+        .arg("--library")
+        .arg(dir.path().join("lib"))
+        .arg("short")
+        .arg(&talk)
+        .args(["--target", "15", "--captions", "--out"])
+        .arg(dir.path().join("nothing"))
+        .env("EDIT_FACTORY_MODELS_DIR", &models)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no speech model is installed"));
+    assert!(!dir.path().join("nothing").exists());
+
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::copy(tiny_model(), models.join("ggml-tiny.en.bin")).unwrap();
+    let made = short(&talk, &models, &["--captions", "--remove-silence"]);
+    let output = &made.report["outputs"][0];
+    let clip = clip_of(&made);
+    assert!(
+        clip.timeline.items.len() >= 2,
+        "jump cuts: {:?}",
+        clip.timeline.items
+    );
+    let captions = clip.timeline.captions.as_ref().expect("captions");
+    let text: Vec<&str> = captions.cues.iter().map(|c| c.text.as_str()).collect();
+    assert!(text.len() >= 5, "{text:?}");
+    let duration = output["duration_s"].as_f64().unwrap();
+    assert!(
+        duration < 14.0,
+        "the pauses and tail were cut: {duration} s"
+    );
+    assert!(
+        (duration - clip.timeline.duration_ns() as f64 / 1e9).abs() < 0.05,
+        "{duration}"
+    );
+    for cue in &captions.cues {
+        assert!(
+            cue.end as f64 / 1e9 <= duration + 0.05,
+            "{cue:?} past the end"
+        );
+    }
+    let notes = made.report["notes"].to_string();
+    assert!(notes.contains("silence removed"), "{notes}");
+}

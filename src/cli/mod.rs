@@ -5,6 +5,7 @@ mod export;
 mod jobs;
 mod output;
 mod short;
+mod short_speech;
 mod speech;
 mod variants;
 
@@ -127,16 +128,16 @@ enum Command {
         /// Replace files of the same name in DIR
         #[arg(long)]
         overwrite: bool,
-        /// Burn in captions of the speech (needs the speech features)
+        /// Burn in captions of the speech (needs an installed speech model: `model list`)
         #[arg(long)]
         captions: bool,
-        /// Silence the speakers' voices in the footage (needs the speech features)
+        /// Silence the speakers' voices in the footage
         #[arg(long, conflicts_with = "duck_voice")]
         mute_voice: bool,
-        /// Lower the speakers' voices in the footage (needs the speech features)
+        /// Lower the speakers' voices in the footage (to about -30 dB)
         #[arg(long)]
         duck_voice: bool,
-        /// Cut silent stretches (needs the speech features)
+        /// Cut the pauses out of speech (jump cuts)
         #[arg(long)]
         remove_silence: bool,
         #[arg(long)]

@@ -11,8 +11,11 @@ use edit_factory::jobs::{JobOutcome, JobQueue, JobSpec, JobStatus, NewJob};
 use edit_factory::library::Library;
 use edit_factory::render;
 use edit_factory::text::{printable, printable_path};
+use edit_factory::timeline::AudioMode;
 use edit_factory::user_error::UserError;
 use serde::Serialize;
+
+use super::short_speech::SpeechOptions;
 
 pub struct ShortArgs {
     pub files: Vec<PathBuf>,
@@ -47,32 +50,6 @@ struct Output {
     encoder: String,
 }
 
-/// The options that need speech recognition, which this build does not have yet: each one is
-/// refused before anything is done rather than quietly ignored.
-fn refuse_speech_options(args: &ShortArgs) -> Result<(), UserError> {
-    let asked: Vec<&str> = [
-        (args.captions, "--captions"),
-        (args.mute_voice, "--mute-voice"),
-        (args.duck_voice, "--duck-voice"),
-        (args.remove_silence, "--remove-silence"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
-    if asked.is_empty() {
-        return Ok(());
-    }
-    Err(UserError::new(
-        format!(
-            "{} {} not available yet: {} the speech features (transcription and voice detection), which this version does not have",
-            asked.join(", "),
-            if asked.len() == 1 { "is" } else { "are" },
-            if asked.len() == 1 { "it needs" } else { "they need" },
-        ),
-        Some("leave the option out to make the shorts without it"),
-    ))
-}
-
 /// A project name from the first file, made unique among the profile's projects.
 fn project_name(library: &Library, profile_id: &str, first: &Path) -> Result<String, UserError> {
     let stem = first
@@ -95,7 +72,18 @@ fn project_name(library: &Library, profile_id: &str, first: &Path) -> Result<Str
 }
 
 pub fn run(library: Library, args: ShortArgs) -> Result<(), UserError> {
-    refuse_speech_options(&args)?;
+    let speech = SpeechOptions {
+        captions: args.captions,
+        voice: if args.mute_voice {
+            Some(AudioMode::Mute)
+        } else if args.duck_voice {
+            Some(AudioMode::Duck)
+        } else {
+            None
+        },
+        remove_silence: args.remove_silence,
+    };
+    let model = super::short_speech::check(&speech)?;
     if !(1..=10).contains(&args.variants) {
         return Err(UserError::new(
             format!("--variants must be 1 to 10, not {}", args.variants),
@@ -156,9 +144,21 @@ pub fn run(library: Library, args: ShortArgs) -> Result<(), UserError> {
         mode: Mode::Auto,
         seed: 0,
     };
-    let (made, all_clips) = generate(library, &project.id, &request)?;
-    let clips = &all_clips[all_clips.len().saturating_sub(made.variants.len())..];
+    let (made, mut all_clips) = generate(library, &project.id, &request)?;
+    let first_new = all_clips.len().saturating_sub(made.variants.len());
+    let clips = &mut all_clips[first_new..];
     notes.extend(made.notes);
+    if speech.any() {
+        notes.extend(super::short_speech::apply_to(
+            &queue,
+            &project.id,
+            clips,
+            &speech,
+            model.as_deref(),
+            show_bars,
+        )?);
+    }
+    let clips = &*clips;
 
     let planned: Vec<_> = clips
         .iter()

@@ -19,6 +19,8 @@ pub fn registry() -> Registry {
         .with(VerifySourcesJob)
         .with(AnalyzeJob)
         .with(ExportJob)
+        .with(super::speech_handlers::VoiceJob)
+        .with(super::speech_handlers::TranscribeJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {

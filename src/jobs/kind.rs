@@ -22,6 +22,10 @@ pub enum JobKind {
     Analyze,
     /// Render a variant to a checked MP4.
     Export,
+    /// Find where a source's speech is (voice activity).
+    Voice,
+    /// Transcribe a source's speech to words with times.
+    Transcribe,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
@@ -33,6 +37,8 @@ impl JobKind {
         JobKind::VerifySources,
         JobKind::Analyze,
         JobKind::Export,
+        JobKind::Voice,
+        JobKind::Transcribe,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +47,8 @@ impl JobKind {
             Self::VerifySources => "verify_sources",
             Self::Analyze => "analyze",
             Self::Export => "export",
+            Self::Voice => "voice",
+            Self::Transcribe => "transcribe",
             Self::Unknown => "unknown",
         }
     }
@@ -51,6 +59,8 @@ impl JobKind {
             "verify_sources" => Self::VerifySources,
             "analyze" => Self::Analyze,
             "export" => Self::Export,
+            "voice" => Self::Voice,
+            "transcribe" => Self::Transcribe,
             _ => Self::Unknown,
         }
     }
@@ -62,6 +72,8 @@ impl JobKind {
             Self::VerifySources => "Verify sources",
             Self::Analyze => "Analyse",
             Self::Export => "Export",
+            Self::Voice => "Find speech",
+            Self::Transcribe => "Transcribe",
             Self::Unknown => "Unknown job",
         }
     }
@@ -96,6 +108,18 @@ pub enum JobSpec {
         #[serde(default)]
         encoder: Option<String>,
     },
+    Voice {
+        source_id: String,
+    },
+    Transcribe {
+        source_id: String,
+        /// An installed model's name; the preferred installed one when absent.
+        #[serde(default)]
+        model: Option<String>,
+        /// A language code; detected when absent.
+        #[serde(default)]
+        language: Option<String>,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -108,6 +132,8 @@ impl JobSpec {
             Self::VerifySources {} => JobKind::VerifySources,
             Self::Analyze { .. } => JobKind::Analyze,
             Self::Export { .. } => JobKind::Export,
+            Self::Voice { .. } => JobKind::Voice,
+            Self::Transcribe { .. } => JobKind::Transcribe,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -122,6 +148,19 @@ pub enum JobOutcome {
     VerifySources(VerifyReport),
     Analyze(AnalyzeReport),
     Export(crate::render::ExportReport),
+    Voice(crate::speech::source::Voice),
+    Transcribe(TranscribeReport),
+}
+
+/// What transcribing one source found (the words are in the library's cache).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TranscribeReport {
+    pub source_id: String,
+    pub model: String,
+    pub language: String,
+    pub words: u32,
+    pub cached: bool,
 }
 
 /// What analysing one source found.

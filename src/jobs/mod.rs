@@ -17,12 +17,13 @@ mod model;
 pub mod owner;
 pub mod progress;
 mod queue;
+mod speech_handlers;
 pub mod store;
 pub mod worker;
 
 pub use cancel::{CancelReason, CancelToken};
 pub use error::JobError;
-pub use kind::{AnalyzeReport, JobKind, JobOutcome, JobSpec};
+pub use kind::{AnalyzeReport, JobKind, JobOutcome, JobSpec, TranscribeReport};
 pub use model::{FailureKind, Job, JobFailure, JobStatus, JobSummary, NewJob};
 pub use queue::JobQueue;
 pub use store::{Jobs, Pending};

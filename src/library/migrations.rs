@@ -10,6 +10,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/002_jobs_by_project.sql"),
     include_str!("migrations/003_analysis.sql"),
     include_str!("migrations/004_export_details.sql"),
+    include_str!("migrations/005_speech.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

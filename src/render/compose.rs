@@ -144,22 +144,28 @@ pub(super) fn compose(
     }
     let total = start;
     if let Some((extra, voiceover)) = &layout.voiceover {
-        let offset = gst::ClockTime::from_nseconds(voiceover.offset.max(0) as u64);
-        let length =
-            gst::ClockTime::from_nseconds(crate::timeline::nanos(extra.source.duration_s) as u64);
-        if offset < total {
-            let clip = timeline
-                .append_layer()
+        // One clip per part kept, end to end: removed silences are jump cuts in the voice.
+        let voice_asset = asset(&extra.file, &extra.source.path)?;
+        let voice_layer = timeline.append_layer();
+        let mut at = gst::ClockTime::from_nseconds(voiceover.offset.max(0) as u64);
+        let duration = crate::timeline::nanos(extra.source.duration_s);
+        for (from, to) in voiceover.kept(duration) {
+            if at >= total {
+                break;
+            }
+            let length = gst::ClockTime::from_nseconds((to - from) as u64).min(total - at);
+            let clip = voice_layer
                 .add_asset(
-                    &asset(&extra.file, &extra.source.path)?,
-                    offset,
-                    gst::ClockTime::ZERO,
-                    length.min(total - offset),
+                    &voice_asset,
+                    at,
+                    gst::ClockTime::from_nseconds(from as u64),
+                    length,
                     ges::TrackType::AUDIO,
                 )
                 .map_err(err)?;
             clip.set_child_property("volume", voiceover.volume.clamp(0.0, 10.0))
                 .map_err(err)?;
+            at += length;
         }
     }
     if let Some((extra, music)) = &layout.music {
@@ -238,7 +244,7 @@ fn music_points(layout: &Layout, preset: &Preset, music: &crate::timeline::Music
     if let Some((extra, voiceover)) = &layout.voiceover {
         speech.push((
             voiceover.offset,
-            voiceover.offset + crate::timeline::nanos(extra.source.duration_s),
+            voiceover.offset + voiceover.played(crate::timeline::nanos(extra.source.duration_s)),
         ));
     }
     envelope::ducked(

@@ -50,6 +50,8 @@ pub enum SpeechError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
     #[error("stopped: the job was cancelled")]
     Cancelled,
 }
@@ -78,6 +80,7 @@ impl SpeechError {
             ),
             Self::Write { .. } => Some("free some space or choose a writable folder"),
             Self::Read { .. } => Some("check the path and the file's permissions"),
+            Self::Library(e) => e.hint(),
             Self::Cancelled => None,
         }
     }

@@ -2,12 +2,15 @@
 //! Silero ([`vad`]), transcription with word times by Whisper ([`transcribe`]), the speech models
 //! on this machine ([`models`]), and what to keep when silences are cut ([`silence`]).
 
+pub mod apply;
 pub mod audio;
+pub mod cache;
 mod error;
 pub mod file;
 pub mod ggml;
 pub mod models;
 pub mod silence;
+pub mod source;
 pub mod transcribe;
 pub mod vad;
 

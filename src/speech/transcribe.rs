@@ -4,6 +4,8 @@
 //! §4.3). Silence is skipped before recognition: only the voice detector's speech spans (padded,
 //! joined by short pauses) are given to Whisper, and times are mapped back to the file's.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -50,6 +52,8 @@ pub struct Transcript {
     pub text: String,
     pub language: String,
 }
+
+type ProgressSlot = Rc<RefCell<Option<Box<dyn FnMut(f64)>>>>;
 
 /// A loaded model.
 pub struct Transcriber {
@@ -133,9 +137,15 @@ impl Transcriber {
         params.set_print_timestamps(false);
         params.set_token_timestamps(true);
         params.set_suppress_blank(true);
-        let mut progress = progress;
+        // whisper-rs 0.16 never frees the closures it is given (FullParams has no Drop), so they
+        // hold only a slot; the caller's callback is taken back out of it once recognition ends.
+        // whisper.cpp calls it back on this thread, inside `full`.
+        let progress_slot: ProgressSlot = Rc::new(RefCell::new(Some(Box::new(progress))));
+        let progress_for_whisper = progress_slot.clone();
         params.set_progress_callback_safe(move |percent: i32| {
-            progress(f64::from(percent.clamp(0, 100)) / 100.0)
+            if let Some(report) = progress_for_whisper.borrow_mut().as_mut() {
+                report(f64::from(percent.clamp(0, 100)) / 100.0);
+            }
         });
         let aborted = Arc::new(AtomicBool::new(false));
         let abort_seen = aborted.clone();
@@ -152,6 +162,7 @@ impl Transcriber {
         });
         params.set_abort_callback_safe::<_, Box<dyn FnMut() -> bool>>(abort);
         let ran = state.full(params, &joined.samples);
+        progress_slot.borrow_mut().take();
         if cancel.is_cancelled() || aborted.load(Ordering::Relaxed) {
             return Err(SpeechError::Cancelled);
         }

@@ -158,8 +158,56 @@ pub struct Voiceover {
     #[ts(type = "number")]
     pub offset: Nanos,
     pub volume: f64,
-    /// Old → new time map of silences removed from the voice-over.
+    /// Silences cut out of the voice-over, in its file's time (`source_id` is the asset); what
+    /// follows each plays earlier by its length ([`Voiceover::remap`]).
     pub removed_silences: Vec<Span>,
+}
+
+impl Voiceover {
+    /// The parts of a voice-over file `duration` long that are played, in file time, in order:
+    /// everything but the removed silences.
+    pub fn kept(&self, duration: Nanos) -> Vec<(Nanos, Nanos)> {
+        let mut removed: Vec<(Nanos, Nanos)> = self
+            .removed_silences
+            .iter()
+            .map(|s| (s.start.clamp(0, duration), s.end.clamp(0, duration)))
+            .filter(|(a, b)| b > a)
+            .collect();
+        removed.sort();
+        let mut kept = Vec::new();
+        let mut at = 0;
+        for (start, end) in removed {
+            if start > at {
+                kept.push((at, start));
+            }
+            at = at.max(end);
+        }
+        if duration > at {
+            kept.push((at, duration));
+        }
+        kept
+    }
+
+    /// How long the voice-over plays once its silences are removed.
+    pub fn played(&self, duration: Nanos) -> Nanos {
+        self.kept(duration).iter().map(|(a, b)| b - a).sum()
+    }
+
+    /// Where a moment `t` of the voice-over file is heard, relative to the voice-over's start,
+    /// once its silences are removed (a moment inside a removed silence: where the cut is).
+    pub fn remap(&self, t: Nanos, duration: Nanos) -> Nanos {
+        let mut played = 0;
+        for (start, end) in self.kept(duration) {
+            if t < start {
+                return played;
+            }
+            if t <= end {
+                return played + (t - start);
+            }
+            played += end - start;
+        }
+        played
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

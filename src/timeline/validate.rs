@@ -177,10 +177,14 @@ fn check_audio(
         if voiceover.offset < 0 {
             problem(None, "the voice-over starts before the video".into());
         }
-        if !voiceover.removed_silences.is_empty() {
+        if voiceover
+            .removed_silences
+            .iter()
+            .any(|s| s.start < 0 || s.end <= s.start)
+        {
             problem(
                 None,
-                "removing silences from the voice-over is not available yet".into(),
+                "a silence removed from the voice-over ends before it starts".into(),
             );
         }
     }

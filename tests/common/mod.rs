@@ -129,3 +129,44 @@ pub fn temp_library() -> (tempfile::TempDir, std::sync::Arc<Library>) {
     let library = std::sync::Arc::new(Library::open(dir.path()).expect("open library"));
     (dir, library)
 }
+
+/// Make a test file with ffmpeg (`args` then the output path).
+pub fn generate(args: &[&str], out: &std::path::Path) {
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(made.success(), "ffmpeg could not make {}", out.display());
+}
+
+/// RMS level, dB, of `file`'s sound from `from` to `to` seconds (ffmpeg's astats).
+pub fn rms_db(file: &std::path::Path, from: f64, to: f64) -> f64 {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-ss", &format!("{from}"), "-t"])
+        .arg(format!("{}", to - from))
+        .arg("-i")
+        .arg(file)
+        .args([
+            "-af",
+            "pan=mono|c0=0.5*c0+0.5*c1,astats=metadata=0",
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    let value = text
+        .lines()
+        .rfind(|l| l.contains("RMS level dB"))
+        .and_then(|l| l.rsplit(':').next())
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no RMS level in {text}"));
+    if value == "-inf" {
+        -150.0
+    } else {
+        value.parse().unwrap()
+    }
+}
