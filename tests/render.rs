@@ -478,6 +478,7 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
             volume: 1.0,
             looped: true,
             duck_under_speech: true,
+            vocals: Default::default(),
         });
         let out = dir.path().join(name);
         export(
@@ -639,5 +640,88 @@ fn blur_fit_fills_the_bars_with_a_blurred_copy_where_fit_leaves_them_black() {
     assert!(
         blur_levels > 20,
         "a blurred picture, not a flat fill: {blur_levels} levels"
+    );
+}
+
+#[test]
+fn centre_channel_cancellation_takes_out_what_is_in_the_middle_of_the_music() {
+    use edit_factory::timeline::{AudioMode, Music, Span, VocalRemoval};
+    let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
+    let film = &sources[0];
+    // "Music": a centred 1 kHz voice-like tone plus a 330 Hz tone on the left only.
+    let song = dir.path().join("song.wav");
+    common::generate(
+        &[
+            "-f", "lavfi", "-i", "sine=f=1000:d=6",
+            "-f", "lavfi", "-i", "sine=f=330:d=6",
+            "-filter_complex", "[0:a][1:a]join=inputs=2:channel_layout=stereo[l];[l]pan=stereo|c0=0.5*c0+0.5*c1|c1=0.5*c0[a]",
+            "-map", "[a]",
+        ],
+        &song,
+    );
+    let project = library
+        .projects(&library.default_profile().unwrap().id)
+        .unwrap()[0]
+        .id
+        .clone();
+    let music = common::import(&library, &project, &[song]).imported[0]
+        .source
+        .clone();
+    let render = |vocals: VocalRemoval, name: &str| {
+        let mut timeline = Timeline::of_items("draft", vec![item(film, 0.0, 5.0)]);
+        timeline.audio.mode = AudioMode::Mute;
+        timeline.audio.spans = vec![Span {
+            source_id: film.id.clone(),
+            start: 0,
+            end: nanos(6.0),
+        }];
+        timeline.music = Some(Music {
+            asset_id: music.id.clone(),
+            volume: 1.0,
+            looped: false,
+            duck_under_speech: false,
+            vocals,
+        });
+        let out = dir.path().join(name);
+        export(
+            &library,
+            &timeline,
+            &preset::builtin("draft").unwrap(),
+            &out,
+        )
+        .unwrap();
+        out
+    };
+    // The level of the centred tone against the side tone, with and without the removal
+    // (bandpass around each; loudness normalisation changes both alike).
+    let band = |file: &Path, hz: u32| {
+        let out = std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-nostats", "-ss", "1", "-t", "3", "-i"])
+            .arg(file)
+            .args([
+                "-af",
+                &format!("pan=mono|c0=0.5*c0+0.5*c1,bandpass=f={hz}:w=60,astats=metadata=0"),
+                "-f",
+                "null",
+                "-",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        text.lines()
+            .rfind(|l| l.contains("RMS level dB"))
+            .and_then(|l| l.rsplit(':').next())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(-150.0)
+    };
+    let kept = render(VocalRemoval::Keep, "kept.mp4");
+    let removed = render(VocalRemoval::CentreCancel, "removed.mp4");
+    let before = band(&kept, 1000) - band(&kept, 330);
+    let after = band(&removed, 1000) - band(&removed, 330);
+    eprintln!("centre against side: {before:.1} dB kept, {after:.1} dB removed");
+    assert!(
+        after - before <= -20.0,
+        "the centre dropped by only {:.1} dB",
+        before - after
     );
 }

@@ -10,16 +10,26 @@ use std::path::PathBuf;
 use edit_factory::analysis::selection::Mode;
 use edit_factory::analysis::variants::{generate, regenerate_one, VariantRequest};
 use edit_factory::analysis::{cache, Overview};
+use edit_factory::captions::edit::CaptionEdit;
+use edit_factory::captions::{CaptionStyle, CuePreset};
+use edit_factory::jobs::JobSpec;
 use edit_factory::jobs::{Job, JobSummary, NewJob};
 use edit_factory::library::clips::{Clip, ExportRecord};
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
+use edit_factory::library::settings::MODELS_BASE_URL;
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
 use edit_factory::render::encoders::Encoder;
 use edit_factory::render::plan::ExportPlan;
 use edit_factory::render::Preset;
+use edit_factory::speech::apply::Removal;
+use edit_factory::speech::clip::{self as speech_clip, SourceSpeech};
+use edit_factory::speech::models::{
+    CatalogueModel, InstalledModel, ModelStore, CATALOGUE, DEFAULT_BASE_URL,
+};
+use edit_factory::timeline::{AudioMode, Music};
 use edit_factory::user_error::UserError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -311,6 +321,203 @@ commands! {
     fn segment_delete(state, segment_id: String) -> () {
         Ok(state.library.delete_segment(&parse_id(&segment_id)?)?)
     }
+
+    /// The speech models installed and offered for download.
+    fn models_list(state) -> ModelsOverview {
+        let store = model_store()?;
+        Ok(ModelsOverview {
+            dir: edit_factory::text::printable_path(store.dir()),
+            installed: store.list()?,
+            catalogue: CATALOGUE.to_vec(),
+            downloads_from: state
+                .library
+                .setting(MODELS_BASE_URL)?
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        })
+    }
+
+    /// Install a model file the user picked in the OS dialog.
+    fn model_import(state, path: String) -> InstalledModel {
+        let _ = &state;
+        Ok(model_store()?.import(&picked_file(&path)?, None)?)
+    }
+
+    /// Download a catalogue model (a job with progress; it resumes if interrupted).
+    fn model_download(state, name: String) -> JobSummary {
+        if !CATALOGUE.iter().any(|m| m.name == name) {
+            return Err(UserError::new(format!("{name:?} is not in the catalogue"), None));
+        }
+        let spec = JobSpec::DownloadModel { name, url: None, sha256: None };
+        Ok(state.queue.enqueue(&NewJob::new(spec, None))?.summary())
+    }
+
+    fn model_remove(state, name: String) -> () {
+        let _ = &state;
+        Ok(model_store()?.remove(&name)?)
+    }
+
+    /// What is known of the speech of a variant's sources.
+    fn clip_speech(state, clip_id: String) -> Vec<SourceSpeech> {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        Ok(speech_clip::sources_of(&state.library, &clip)?)
+    }
+
+    /// Captions from the variant's transcripts; sources not transcribed yet get a job each (with
+    /// the preferred installed model) and are named in the answer.
+    fn captions_generate(state, clip_id: String, preset: CuePreset) -> SpeechStep {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        match speech_clip::generate_captions(&state.library, &clip, preset)? {
+            Ok(clip) => Ok(SpeechStep::done(clip)),
+            Err(missing) => {
+                let model = model_store()?.preferred()?.0.name;
+                let jobs = missing
+                    .iter()
+                    .map(|source_id| {
+                        let spec = JobSpec::Transcribe {
+                            source_id: source_id.clone(),
+                            model: Some(model.clone()),
+                            language: None,
+                        };
+                        Ok(state.queue.enqueue(&NewJob::new(spec, Some(&clip.project_id)))?.summary())
+                    })
+                    .collect::<Result<Vec<_>, UserError>>()?;
+                Ok(SpeechStep::waiting(clip, jobs))
+            }
+        }
+    }
+
+    /// One cue edit (text, times, split, merge, shift, delete).
+    fn caption_edit(state, clip_id: String, edit: CaptionEdit) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        speech_clip::edit_captions(&state.library, &clip, &edit)
+    }
+
+    fn caption_style(state, clip_id: String, style: CaptionStyle) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        speech_clip::style_captions(&state.library, &clip, &style)
+    }
+
+    /// Replace the cues with an SRT or VTT file the user picked.
+    fn captions_import(state, clip_id: String, path: String) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        speech_clip::import_captions(&state.library, &clip, &picked_file(&path)?)
+    }
+
+    /// Save the captions where the user chose in the save dialog (.srt, .vtt, .ass, .json, .csv).
+    fn captions_save(state, clip_id: String, path: String) -> () {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        speech_clip::save_captions(&state.library, &clip, &chosen_destination(&path)?)
+    }
+
+    /// Keep, mute or duck the voices in the footage; sources not listened to yet get a job each.
+    fn clip_voice(state, clip_id: String, mode: AudioMode) -> SpeechStep {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        match speech_clip::set_voice(&state.library, &clip, mode)? {
+            Ok(clip) => Ok(SpeechStep::done(clip)),
+            Err(missing) => listen_first(&state, clip, &missing),
+        }
+    }
+
+    /// Set or remove the variant's background music (a source of the library with sound).
+    fn clip_music(state, clip_id: String, music: Option<Music>) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        let mut music = music;
+        if let Some(m) = music.as_mut() {
+            m.asset_id = parse_id(&m.asset_id)?;
+        }
+        speech_clip::set_music(&state.library, &clip, music)
+    }
+
+    /// Cut the pauses out of the variant's speech (jump cuts).
+    fn clip_cut_silences(state, clip_id: String) -> SpeechStep {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        match speech_clip::cut_silences(&state.library, &clip)? {
+            Ok((clip, removal)) => Ok(SpeechStep { removal: Some(removal), ..SpeechStep::done(clip) }),
+            Err(missing) => listen_first(&state, clip, &missing),
+        }
+    }
+}
+
+/// The speech models on this machine and the ones offered.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ModelsOverview {
+    pub dir: String,
+    pub installed: Vec<InstalledModel>,
+    pub catalogue: Vec<CatalogueModel>,
+    pub downloads_from: String,
+}
+
+/// A speech change to a variant: made (`clip` is the result), or waiting for the jobs that find
+/// or transcribe its sources' speech first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SpeechStep {
+    pub clip: Clip,
+    pub waiting_for: Vec<JobSummary>,
+    pub removal: Option<Removal>,
+}
+
+impl SpeechStep {
+    fn done(clip: Clip) -> Self {
+        Self {
+            clip,
+            waiting_for: Vec::new(),
+            removal: None,
+        }
+    }
+
+    fn waiting(clip: Clip, jobs: Vec<JobSummary>) -> Self {
+        Self {
+            clip,
+            waiting_for: jobs,
+            removal: None,
+        }
+    }
+}
+
+fn listen_first(state: &AppState, clip: Clip, sources: &[String]) -> Result<SpeechStep, UserError> {
+    let jobs = sources
+        .iter()
+        .map(|source_id| {
+            let spec = JobSpec::Voice {
+                source_id: source_id.clone(),
+            };
+            Ok(state
+                .queue
+                .enqueue(&NewJob::new(spec, Some(&clip.project_id)))?
+                .summary())
+        })
+        .collect::<Result<Vec<_>, UserError>>()?;
+    Ok(SpeechStep::waiting(clip, jobs))
+}
+
+fn model_store() -> Result<ModelStore, UserError> {
+    Ok(ModelStore::new(&edit_factory::app_dirs::models_dir()?))
+}
+
+/// A file the user picked in the OS dialog: absolute and present.
+fn picked_file(path: &str) -> Result<PathBuf, UserError> {
+    let path = PathBuf::from(path);
+    if !path.is_absolute() || !path.is_file() {
+        return Err(UserError::new(
+            "that file is not there",
+            Some("pick the file again"),
+        ));
+    }
+    Ok(path)
+}
+
+/// Where the save dialog said to write: absolute, in a folder that exists.
+fn chosen_destination(path: &str) -> Result<PathBuf, UserError> {
+    let path = PathBuf::from(path);
+    if !path.is_absolute() || !path.parent().is_some_and(|p| p.is_dir()) {
+        return Err(UserError::new(
+            "that folder does not exist",
+            Some("choose another place"),
+        ));
+    }
+    Ok(path)
 }
 
 /// The event carrying a [`JobSummary`] whenever this app's workers change a job.

@@ -21,6 +21,7 @@ pub fn registry() -> Registry {
         .with(ExportJob)
         .with(super::speech_handlers::VoiceJob)
         .with(super::speech_handlers::TranscribeJob)
+        .with(super::speech_handlers::DownloadModelJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {

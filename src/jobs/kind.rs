@@ -26,6 +26,8 @@ pub enum JobKind {
     Voice,
     /// Transcribe a source's speech to words with times.
     Transcribe,
+    /// Download a speech model.
+    DownloadModel,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
@@ -39,6 +41,7 @@ impl JobKind {
         JobKind::Export,
         JobKind::Voice,
         JobKind::Transcribe,
+        JobKind::DownloadModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl JobKind {
             Self::Export => "export",
             Self::Voice => "voice",
             Self::Transcribe => "transcribe",
+            Self::DownloadModel => "download_model",
             Self::Unknown => "unknown",
         }
     }
@@ -61,6 +65,7 @@ impl JobKind {
             "export" => Self::Export,
             "voice" => Self::Voice,
             "transcribe" => Self::Transcribe,
+            "download_model" => Self::DownloadModel,
             _ => Self::Unknown,
         }
     }
@@ -74,6 +79,7 @@ impl JobKind {
             Self::Export => "Export",
             Self::Voice => "Find speech",
             Self::Transcribe => "Transcribe",
+            Self::DownloadModel => "Download a speech model",
             Self::Unknown => "Unknown job",
         }
     }
@@ -120,6 +126,15 @@ pub enum JobSpec {
         #[serde(default)]
         language: Option<String>,
     },
+    DownloadModel {
+        /// A catalogue name (base.en …) or the name to install a file from `url` under.
+        name: String,
+        #[serde(default)]
+        url: Option<String>,
+        /// Expected SHA-256; the server's declared one when absent.
+        #[serde(default)]
+        sha256: Option<String>,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -134,6 +149,7 @@ impl JobSpec {
             Self::Export { .. } => JobKind::Export,
             Self::Voice { .. } => JobKind::Voice,
             Self::Transcribe { .. } => JobKind::Transcribe,
+            Self::DownloadModel { .. } => JobKind::DownloadModel,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -150,6 +166,7 @@ pub enum JobOutcome {
     Export(crate::render::ExportReport),
     Voice(crate::speech::source::Voice),
     Transcribe(TranscribeReport),
+    DownloadModel(crate::speech::models::InstalledModel),
 }
 
 /// What transcribing one source found (the words are in the library's cache).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::kind::{JobKind, JobOutcome, JobSpec, TranscribeReport};
 use super::{JobContext, JobFailure, JobHandler};
-use crate::speech::models::ModelStore;
+use crate::speech::models::{DownloadRequest, ModelStore};
 use crate::speech::source;
 use crate::speech::SpeechError;
 
@@ -123,5 +123,51 @@ impl JobHandler for TranscribeJob {
             words: found.transcript.words.len() as u32,
             cached: found.cached,
         }))
+    }
+}
+
+/// Download a speech model into the models folder (resuming a partial download).
+pub struct DownloadModelJob;
+
+impl JobHandler for DownloadModelJob {
+    fn kind(&self) -> JobKind {
+        JobKind::DownloadModel
+    }
+
+    /// Network work, not CPU work.
+    fn cpu_slots(&self) -> usize {
+        0
+    }
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<JobOutcome, JobFailure> {
+        let JobSpec::DownloadModel { name, url, sha256 } = &ctx.job.spec else {
+            return Err(JobFailure::permanent("not a model download"));
+        };
+        let models = ModelStore::new(
+            &crate::app_dirs::models_dir().map_err(|e| JobFailure::permanent(e.to_string()))?,
+        );
+        let base = ctx
+            .library
+            .setting(crate::library::settings::MODELS_BASE_URL)
+            .map_err(|e| JobFailure::permanent(e.to_string()))?;
+        let mut request = DownloadRequest::catalogue(name, base.as_deref());
+        if let Some(url) = url {
+            request.url = url.clone();
+        }
+        request.sha256 = sha256.clone();
+        let step = format!("downloading {}", crate::text::printable(name));
+        let installed = models
+            .download(&request, ctx.cancel, |done, total| {
+                if let Some(total) = total.filter(|t| *t > 0) {
+                    ctx.report((done as f64 / total as f64).min(0.99), &step);
+                }
+            })
+            .map_err(|e| match e {
+                // A broken connection is worth another try: the download resumes.
+                SpeechError::Download { .. } => JobFailure::retryable(e.to_string()),
+                other => failure(other),
+            })?;
+        ctx.report(1.0, &format!("installed {}", crate::text::printable(name)));
+        Ok(JobOutcome::DownloadModel(installed))
     }
 }

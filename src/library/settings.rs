@@ -6,6 +6,8 @@ use super::{Library, LibraryError};
 
 /// Whether imported footage is analysed right away (`true` unless set to `false`).
 pub const ANALYZE_AFTER_IMPORT: &str = "analyze_after_import";
+/// Where catalogue speech models are downloaded from (default: whisper.cpp's Hugging Face repository).
+pub const MODELS_BASE_URL: &str = "models_base_url";
 
 impl Library {
     pub fn setting(&self, key: &str) -> Result<Option<String>, LibraryError> {

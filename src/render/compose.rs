@@ -186,6 +186,12 @@ pub(super) fn compose(
                     ges::TrackType::AUDIO,
                 )
                 .map_err(err)?;
+            if let Some(effect) =
+                super::vocals::remover(music.vocals).and_then(|r| r.render_effect())
+            {
+                clip.add(&ges::Effect::new(&effect).map_err(err)?)
+                    .map_err(err)?;
+            }
             let sound = sound_of(&clip).ok_or_else(|| err("the music has no sound"))?;
             let clip_start = at.nseconds() as Nanos;
             let clip_end = clip_start + length.min(total - at).nseconds() as Nanos;

@@ -20,6 +20,7 @@ pub mod loudness;
 pub mod plan;
 pub mod preset;
 pub mod verify;
+pub mod vocals;
 
 use std::path::{Path, PathBuf};
 

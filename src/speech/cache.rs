@@ -91,6 +91,20 @@ pub fn any_transcript(library: &Library, hash: &str) -> Result<Option<Transcript
     })
 }
 
+/// The model of the newest stored transcript of content `hash`.
+pub fn transcript_model(library: &Library, hash: &str) -> Result<Option<String>, LibraryError> {
+    library.read(|conn| {
+        Ok(conn
+            .query_row(
+                "SELECT model FROM transcripts WHERE content_hash = ?1
+                 ORDER BY created_at DESC LIMIT 1",
+                params![hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    })
+}
+
 pub fn store_transcript(
     library: &Library,
     hash: &str,

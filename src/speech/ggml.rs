@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use whisper_rs::DtwModelPreset;
 
@@ -16,7 +16,7 @@ const MAGIC: u32 = 0x6767_6d6c; // "ggml"
 const ENGLISH_VOCAB: i32 = 51864;
 
 /// The model's shape as its header gives it.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ModelShape {
     /// tiny, base, small, medium, large, large-v3, large-v3-turbo, or "custom".

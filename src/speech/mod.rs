@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod audio;
 pub mod cache;
+pub mod clip;
 mod error;
 pub mod file;
 pub mod ggml;

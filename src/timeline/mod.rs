@@ -219,6 +219,21 @@ pub struct Music {
     #[ts(rename = "loop")]
     pub looped: bool,
     pub duck_under_speech: bool,
+    /// Take the singing out of the music (absent in timelines saved before it existed).
+    #[serde(default)]
+    pub vocals: VocalRemoval,
+}
+
+/// What is done to the voice in the music ([`crate::render::vocals`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum VocalRemoval {
+    #[default]
+    Keep,
+    /// Centre-channel cancellation: what is panned to the middle (usually the lead vocal, also
+    /// bass and kick) is cancelled; a stereo recording is needed.
+    CentreCancel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -4,7 +4,7 @@
 // $EDIT_FACTORY_ARTIFACTS (default: ../artifacts/e2e).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -22,6 +22,7 @@ const driverPort = 4444 + Math.floor(Math.random() * 1000);
 let driver;
 let browser;
 let library;
+let models;
 
 function waitForPort(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -70,10 +71,11 @@ async function screenshot(name) {
 before(async () => {
   assert.ok(app, "EDIT_FACTORY_APP_BINARY must name the built app (make test sets it)");
   library = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-library-"));
+  models = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-models-"));
   driver = spawn(
     path.resolve(here, "../node_modules/.bin/tauri-driver"),
     ["--port", String(driverPort), "--native-port", String(driverPort + 1), "--native-driver", "/usr/bin/WebKitWebDriver"],
-    { env: { ...process.env, EDIT_FACTORY_LIBRARY: library }, stdio: ["ignore", "inherit", "inherit"] },
+    { env: { ...process.env, EDIT_FACTORY_LIBRARY: library, EDIT_FACTORY_MODELS_DIR: models }, stdio: ["ignore", "inherit", "inherit"] },
   );
   await waitForPort(driverPort, 30_000);
   browser = await remote({
@@ -96,6 +98,7 @@ after(async () => {
   if (browser) await browser.deleteSession().catch(() => {});
   if (driver) driver.kill();
   if (library) rmSync(library, { recursive: true, force: true });
+  if (models) rmSync(models, { recursive: true, force: true });
 });
 
 test("create a project, import footage, see thumbnails, play a source", async () => {
@@ -421,4 +424,115 @@ test("mark a segment with I and O in the segment player and find it in the libra
   await screenshot("variant-exports");
   rmSync(exportDir, { recursive: true, force: true });
   await (await browser.$('[data-testid="tab-footage"]')).click();
+});
+
+/** Call a command the way the UI does (for what an OS dialog would hand over). */
+async function invoke(command, args) {
+  return browser.executeAsync((command, args, done) => {
+    window.__TAURI_INTERNALS__.invoke(command, args).then(
+      (value) => done({ value }),
+      (e) => done({ failure: JSON.stringify(e) }),
+    );
+  }, command, args);
+}
+
+test("install a speech model, caption a variant from its speech, edit a cue, style it and duck the voices", async () => {
+  // Settings › Speech models: nothing installed, then the bundled test model installed from a file
+  // (the file the OS dialog would hand over).
+  await (await browser.$('[data-testid="open-models"]')).click();
+  const modelsDialog = await browser.$('[data-testid="models-dialog"]');
+  await modelsDialog.waitForDisplayed({ timeout: 5000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="catalogue-models"] li')).length >= 5, {
+    timeout: 10_000,
+    timeoutMsg: "the catalogue was not listed",
+  });
+  assert.ok(await (await browser.$('[data-testid="no-models"]')).isDisplayed());
+  const installed = await invoke("model_import", { path: path.resolve(media, "../models/ggml-tiny.en.bin") });
+  assert.equal(installed.value?.name, "tiny.en", JSON.stringify(installed));
+  await browser.execute(() => document.querySelector('[data-testid="models-dialog"]').close());
+  await (await browser.$('[data-testid="open-models"]')).click();
+  await browser.waitUntil(async () => /tiny\.en/.test(await browser.execute(() => document.querySelector('[data-testid="installed-models"]')?.textContent ?? "")), {
+    timeout: 10_000,
+    timeoutMsg: "the installed model is not listed",
+  });
+  await screenshot("speech-models");
+  await browser.execute(() => document.querySelector('[data-testid="models-dialog"]').close());
+
+  // Footage that talks: a lecture over a picture.
+  const talk = path.join(mkdtempSync(path.join(os.tmpdir(), "ef-e2e-talk-")), "talk.mp4");
+  const made = spawnSync("ffmpeg", [
+    "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=24",
+    "-ss", "20", "-t", "16", "-i", path.join(media, "speech/silero_test_60s.wav"),
+    "-filter_complex", "[1:a]apad=whole_dur=24[a]", "-map", "0:v", "-map", "[a]",
+    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-t", "24", talk,
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+  await (await browser.$('[data-testid="project-new"]')).click();
+  const name = await browser.$('[data-testid="dialog-input"]');
+  await name.waitForDisplayed({ timeout: 5000 });
+  await name.setValue("Talk");
+  await (await browser.$('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Talk", { timeout: 10_000 });
+  await startImport([talk]);
+  await waitForText('[data-testid="import-status"]', /Imported 1 file/, 30_000, "the import did not finish");
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  const generate = await browser.$('[data-testid="variants-generate"]');
+  await browser.waitUntil(async () => await generate.isEnabled(), { timeout: 120_000, timeoutMsg: "the analysis did not finish" });
+  const count = await browser.$('.variant-controls input[type="number"]');
+  await count.clearValue();
+  await count.setValue("1");
+  await browser.keys("Tab");
+  await generate.click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant"]')).length === 1, {
+    timeout: 30_000,
+    timeoutMsg: "the variant did not appear",
+  });
+
+  // Captions from the speech: a transcription job runs, then the cues appear.
+  await (await browser.$('[data-testid="variant-speech"] summary')).click();
+  await (await browser.$('[data-testid="captions-generate"]')).click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="cue"]')).length >= 3, {
+    timeout: 120_000,
+    timeoutMsg: "no captions appeared",
+  });
+  const texts = await browser.execute(() => [...document.querySelectorAll('[data-testid="cue-text"]')].map((i) => i.value));
+  assert.ok(texts.join(" ").split(/\s+/).length >= 6, `captions: ${texts}`);
+
+  // Edit the first cue in place; the change is stored on the variant.
+  const first = await browser.$('[data-testid="cue-text"]');
+  await first.scrollIntoView({ block: "center" });
+  await first.click();
+  await first.clearValue();
+  await first.setValue("Edited words");
+  await browser.keys("Enter");
+  await browser.waitUntil(async () => {
+    const clips = await invoke("clips_list", { projectId: await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId) });
+    return clips.value?.[0]?.timeline?.captions?.cues?.[0]?.text === "Edited words";
+  }, { timeout: 10_000, timeoutMsg: "the edited text was not saved" });
+  // The preview draws the selected cue in the style, scaled from the output size.
+  await browser.waitUntil(async () => /Edited/.test(await browser.execute(() => document.querySelector('[data-testid="caption-overlay"]')?.textContent ?? "")), {
+    timeout: 5000,
+    timeoutMsg: "the preview does not show the edited cue",
+  });
+  const size = await browser.$('[data-testid="caption-size"]');
+  await size.scrollIntoView({ block: "center" });
+  await size.clearValue();
+  await size.setValue("120");
+  await browser.keys("Tab");
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="caption-overlay"]')?.style.fontSize)) === "20px", {
+    timeout: 5000,
+    timeoutMsg: "the preview's text is not 120 × 320 / 1920 px",
+  });
+
+  // Duck the voices: the sound strip draws what is taken away.
+  const voices = await browser.$('[data-testid="voice-mode"]');
+  await voices.scrollIntoView({ block: "center" });
+  await voices.selectByAttribute("value", "duck");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="sound-strip"] .level-removed')).length > 10, {
+    timeout: 30_000,
+    timeoutMsg: "the ducked speech is not drawn",
+  });
+  await browser.execute(() => document.querySelector('[data-testid="captions-panel"]').scrollIntoView());
+  await screenshot("captions-panel");
 });

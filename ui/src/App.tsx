@@ -2,6 +2,7 @@
 import { For, Show } from "solid-js";
 import { Dialog } from "./components/Dialog";
 import { ExportDialog } from "./components/ExportDialog";
+import { ModelsDialog } from "./components/ModelsDialog";
 import { ProjectView } from "./components/ProjectView";
 import { Sidebar } from "./components/Sidebar";
 import { banner, clearError, toasts } from "./stores/app";
@@ -58,6 +59,7 @@ export function App() {
       </main>
       <Dialog />
       <ExportDialog />
+      <ModelsDialog />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { For, Show } from "solid-js";
 import { confirm, prompt } from "./Dialog";
 import { JobsPanel } from "./JobsPanel";
+import { openModels } from "./ModelsDialog";
 import { info } from "../stores/app";
 import {
   createProfile,
@@ -130,6 +131,9 @@ export function Sidebar() {
         </ul>
       </section>
       <JobsPanel />
+      <button class="small settings-link" data-testid="open-models" onClick={() => openModels()}>
+        Speech models…
+      </button>
       <footer class="library-path" title={`Edit Factory ${info()?.version ?? ""}`}>
         Library: {info()?.library_dir}
         <Show when={info()?.read_only}>

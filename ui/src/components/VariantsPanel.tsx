@@ -9,6 +9,7 @@ import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
 import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
 import { exportsOf, exportsVersion, reveal } from "../stores/exports";
+import { CaptionsPanel } from "./CaptionsPanel";
 import { openExport } from "./ExportDialog";
 
 /** A variant's finished exports with what they measured, newest first. */
@@ -75,6 +76,18 @@ function VariantCard(props: { clip: Clip; regenerate: () => void }) {
           )}
         </For>
       </div>
+      <details class="variant-speech" data-testid="variant-speech">
+        <summary>
+          Captions &amp; sound
+          <Show when={(props.clip.timeline.captions?.cues.length ?? 0) > 0}>
+            <span class="muted"> · {plural(props.clip.timeline.captions?.cues.length ?? 0, "cue")}</span>
+          </Show>
+          <Show when={props.clip.timeline.audio.mode !== "keep"}>
+            <span class="muted"> · voices {props.clip.timeline.audio.mode === "duck" ? "ducked" : "muted"}</span>
+          </Show>
+        </summary>
+        <CaptionsPanel clip={props.clip} />
+      </details>
       <ExportList clip={props.clip} />
     </li>
   );
@@ -131,8 +144,13 @@ export function VariantsPanel() {
       <For each={notes()}>{(note) => <p class="muted note">Note: {note}</p>}</For>
       <Show when={clips().length > 0} fallback={<p class="muted">No variants yet.</p>}>
         <ul class="variant-list">
-          <For each={clips()}>
-            {(clip) => <VariantCard clip={clip} regenerate={() => void regenerateOne(clip, target(), mode())} />}
+          {/* Keyed by id, not by object: an edited variant updates in place, keeping what is open. */}
+          <For each={clips().map((c) => c.id)}>
+            {(id) => (
+              <Show when={clips().find((c) => c.id === id)}>
+                {(clip) => <VariantCard clip={clip()} regenerate={() => void regenerateOne(clip(), target(), mode())} />}
+              </Show>
+            )}
           </For>
         </ul>
       </Show>

@@ -19,6 +19,9 @@ export const KIND_LABELS: Record<JobKind, string> = {
   verify_sources: "Verify sources",
   analyze: "Analyse",
   export: "Export",
+  voice: "Find speech",
+  transcribe: "Transcribe",
+  download_model: "Download a speech model",
   unknown: "Unknown job",
 };
 

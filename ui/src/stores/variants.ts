@@ -60,3 +60,8 @@ export async function regenerateOne(clip: Clip, targetS: number, mode: Mode): Pr
     setBusy(false);
   }
 }
+
+/** Put a changed variant in place of its older copy. */
+export function replaceClip(changed: Clip): void {
+  setClips(clips().map((c) => (c.id === changed.id ? changed : c)));
+}
