@@ -205,7 +205,7 @@ pub fn vad(args: VadArgs) -> Result<(), UserError> {
     checked(settings.problems())?;
     let cancel = CancelToken::new();
     let bar = bar("listening", args.json);
-    let heard = speech_file::hear(args.file, &settings, &cancel, &progress_of(&bar), 1.0)?;
+    let heard = speech_file::hear(args.file, None, &settings, &cancel, &progress_of(&bar), 1.0)?;
     bar.finish_and_clear();
     if args.json {
         return output::json(&serde_json::json!({
@@ -234,6 +234,7 @@ pub fn silence(file: &Path, min_silence: f64, padding: f64, json: bool) -> Resul
     let bar = bar("listening", json);
     let heard = speech_file::hear(
         file,
+        None,
         &VadSettings::default(),
         &cancel,
         &progress_of(&bar),

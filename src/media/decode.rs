@@ -115,16 +115,26 @@ pub struct Decoder {
 /// pipeline, never by changing global plugin ranks.
 const SKIPPED_DECODERS: &[&str] = &["vp8alphadecodebin", "vp9alphadecodebin"];
 
-/// Make `uridecodebin` for `path`, skipping [`SKIPPED_DECODERS`].
-pub(crate) fn uri_decodebin(path: &Path) -> Result<gst::Element, MediaError> {
+/// Make `uridecodebin` for `path`, skipping [`SKIPPED_DECODERS`]. Without `decode_pictures`,
+/// picture streams are exposed still compressed (and drained) instead of decoded: reading the
+/// sound of a video then costs no video decoding.
+pub(crate) fn uri_decodebin(
+    path: &Path,
+    decode_pictures: bool,
+) -> Result<gst::Element, MediaError> {
     let decode = make("uridecodebin")?;
     decode.set_property("uri", file_uri(path)?);
     let result_type = gst::glib::Type::from_name("GstAutoplugSelectResult")
         .ok_or_else(|| pipeline_error("uridecodebin has no autoplug-select"))?;
     decode.connect("autoplug-select", false, move |values| {
         let factory = values.get(3)?.get::<gst::ElementFactory>().ok()?;
+        let klass = factory.metadata("klass").unwrap_or_default();
+        let picture_decoder =
+            klass.contains("Decoder") && (klass.contains("Video") || klass.contains("Image"));
         let nick = if SKIPPED_DECODERS.contains(&factory.name().as_str()) {
             "skip"
+        } else if picture_decoder && !decode_pictures {
+            "expose"
         } else {
             "try"
         };
@@ -144,7 +154,7 @@ impl Decoder {
         let path_text = crate::text::printable_path(path);
         let pipeline = gst::Pipeline::new();
         let guard = PipelineGuard::new(&pipeline);
-        let decode = uri_decodebin(path)?;
+        let decode = uri_decodebin(path, settings.video.is_some())?;
         pipeline.add(&decode).map_err(pipeline_error)?;
 
         let video = settings
@@ -187,6 +197,21 @@ impl Decoder {
             }
         });
 
+        // A stream asked for that the file does not have ends at once instead of waiting for
+        // data that never comes (the stall watchdog would fail it much later): once every pad
+        // is known, a branch still unlinked gets its end.
+        let entries: Vec<_> = [&video, &audio]
+            .into_iter()
+            .flatten()
+            .map(|(entry, _)| entry.downgrade())
+            .collect();
+        decode.connect_no_more_pads(move |_| {
+            for entry in entries.iter().filter_map(|e| e.upgrade()) {
+                if let Some(sink) = entry.static_pad("sink").filter(|p| !p.is_linked()) {
+                    sink.send_event(gst::event::Eos::new());
+                }
+            }
+        });
         let activity = Activity::watch(&pipeline);
         let watch = Watch::new(
             &pipeline,
@@ -259,8 +284,17 @@ impl Decoder {
             if self.video_done && self.audio_done {
                 return Ok(None);
             }
+            // With one stream left, wait on its sink (woken by the next sample) instead of
+            // sleeping on the bus between samples; with two, neither may block the other.
+            let video_open = self.video.is_some() && !self.video_done;
+            let audio_open = self.audio.is_some() && !self.audio_done;
+            let (sink_wait, bus_wait) = if video_open != audio_open {
+                (gst::ClockTime::from_mseconds(20), Duration::ZERO)
+            } else {
+                (gst::ClockTime::ZERO, Duration::from_millis(20))
+            };
             if let Some(sink) = self.video.as_ref().filter(|_| !self.video_done) {
-                if let Some(sample) = sink.try_pull_sample(gst::ClockTime::ZERO) {
+                if let Some(sample) = sink.try_pull_sample(sink_wait) {
                     self.watch_saw("video-out");
                     if let Some(frame) = video_frame(&sample)? {
                         return Ok(Some(Decoded::Video(frame)));
@@ -270,7 +304,7 @@ impl Decoder {
                 self.video_done = sink.is_eos();
             }
             if let Some(sink) = self.audio.as_ref().filter(|_| !self.audio_done) {
-                if let Some(sample) = sink.try_pull_sample(gst::ClockTime::ZERO) {
+                if let Some(sample) = sink.try_pull_sample(sink_wait) {
                     self.watch_saw("audio-out");
                     if let Some(chunk) = audio_chunk(&sample)? {
                         return Ok(Some(Decoded::Audio(chunk)));
@@ -279,7 +313,7 @@ impl Decoder {
                 }
                 self.audio_done = sink.is_eos();
             }
-            match self.watch.poll(Duration::from_millis(20))? {
+            match self.watch.poll(bus_wait)? {
                 // The pipeline's EOS comes once every sink has it; each sink was asked above.
                 Some(BusEvent::Eos) => {
                     self.video_done =

@@ -26,18 +26,17 @@ impl SpeechAudio {
     }
 }
 
-/// Decode `path`'s first sound track; `progress` gets 0–1 of the file read.
+/// Decode `path`'s first sound track; `progress` gets 0–1 of the file read when its length is
+/// known (`duration_hint`, e.g. from the library). The file is not probed first: the decode
+/// chain's own errors say what is wrong with a damaged file, and a file without sound ends
+/// without samples.
 pub fn load(
     path: &Path,
+    duration_hint: Option<f64>,
     cancel: &CancelToken,
     mut progress: impl FnMut(f64),
 ) -> Result<SpeechAudio, SpeechError> {
-    let info = crate::media::probe(path, cancel).map_err(SpeechError::from_media)?;
-    if !info.has_audio {
-        return Err(SpeechError::NoAudio {
-            file: printable_path(path),
-        });
-    }
+    crate::media::probe::regular_file(path).map_err(SpeechError::from_media)?;
     let settings = DecodeSettings {
         video: None,
         audio: Some(AudioSettings {
@@ -48,8 +47,9 @@ pub fn load(
         stall_after: DecodeSettings::DEFAULT_STALL,
     };
     let mut decoder = Decoder::open(path, &settings, cancel).map_err(SpeechError::from_media)?;
+    let expected = duration_hint.filter(|d| *d > 0.0);
     let mut audio = SpeechAudio {
-        samples: Vec::with_capacity(SpeechAudio::index(info.duration_s) + SAMPLE_RATE as usize),
+        samples: Vec::with_capacity(expected.map_or(0, SpeechAudio::index) + SAMPLE_RATE as usize),
     };
     // A gap in the stream (a late start, a dropped packet) is filled with silence so that sample
     // index and file time stay the same thing; jitter under 10 ms is not a gap.
@@ -63,8 +63,8 @@ pub fn load(
             audio.samples.resize(at, 0.0);
         }
         audio.samples.extend_from_slice(&chunk.samples);
-        if info.duration_s > 0.0 {
-            progress((audio.duration_s() / info.duration_s).min(1.0));
+        if let Some(duration) = expected {
+            progress((audio.duration_s() / duration).min(1.0));
         }
     }
     if audio.samples.is_empty() {

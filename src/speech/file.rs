@@ -21,12 +21,13 @@ pub struct Heard {
 /// Decode `path` and find its speech; progress runs 0 → `share`.
 pub fn hear(
     path: &Path,
+    duration_hint: Option<f64>,
     settings: &VadSettings,
     cancel: &CancelToken,
     progress: &Progress,
     share: f64,
 ) -> Result<Heard, SpeechError> {
-    let audio = super::audio::load(path, cancel, |f| progress(f * share * 0.66))?;
+    let audio = super::audio::load(path, duration_hint, cancel, |f| progress(f * share * 0.66))?;
     let vad = Vad::new()?;
     let speech = vad.speech(&audio, settings, cancel, |f| {
         progress(share * (0.66 + 0.34 * f))
@@ -42,7 +43,7 @@ pub fn transcribe(
     cancel: &CancelToken,
     progress: Progress,
 ) -> Result<(Heard, Transcript), SpeechError> {
-    let heard = hear(path, &VadSettings::default(), cancel, &progress, 0.15)?;
+    let heard = hear(path, None, &VadSettings::default(), cancel, &progress, 0.15)?;
     let transcriber = Transcriber::load(model)?;
     let recognition = progress.clone();
     let transcript = transcriber.transcribe(

@@ -51,6 +51,7 @@ pub fn voice(
     }
     let heard = file::hear(
         Path::new(&source.path),
+        Some(source.duration_s),
         &VadSettings::default(),
         cancel,
         &progress,
@@ -118,6 +119,7 @@ pub fn transcript(
     }
     let heard = file::hear(
         Path::new(&source.path),
+        Some(source.duration_s),
         &VadSettings::default(),
         cancel,
         &progress,

@@ -166,7 +166,10 @@ function CueRow(props: { clip: Clip; cue: Cue; index: number; selected: boolean;
         onKeyDown={(e) => {
           if (e.key === "Enter") e.currentTarget.blur();
         }}
-        onChange={(e) => edit({ op: "set_text", cue: props.index, text: e.currentTarget.value })}
+        onChange={(e) => {
+          // An emptied box is not saved (a cue is deleted with ×): the text is being retyped.
+          if (e.currentTarget.value.trim() !== "") edit({ op: "set_text", cue: props.index, text: e.currentTarget.value });
+        }}
       />
       <button class="small" title="Split in the middle" onClick={() => edit({ op: "split", cue: props.index, at: Math.round((props.cue.start + props.cue.end) / 2) })}>
         Split
