@@ -132,20 +132,25 @@ fn the_transcribe_command_writes_words_and_caption_files_that_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let jfk = common::media("speech/jfk.wav");
     let model = tiny_model();
+    // `edit-factory transcribe jfk.wav --model tiny.en ARGS --out OUT`, which must succeed.
+    let transcribe = |args: &[&str], out: &Path| {
+        let run = common::cli()
+            .args(["transcribe", jfk.to_str().unwrap(), "--model"])
+            .arg(&model)
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .env("EDIT_FACTORY_CPU_BUDGET_DIR", dir.path().join("slots"))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
     let json = dir.path().join("jfk.json");
-    let out = common::cli()
-        .args(["transcribe", jfk.to_str().unwrap(), "--model"])
-        .arg(&model)
-        .args(["--format", "json", "--out"])
-        .arg(&json)
-        .env("EDIT_FACTORY_CPU_BUDGET_DIR", dir.path().join("slots"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    transcribe(&["--format", "json"], &json);
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let words = value["words"].as_array().unwrap();
@@ -156,19 +161,7 @@ fn the_transcribe_command_writes_words_and_caption_files_that_round_trip() {
     assert!(value["text"].as_str().unwrap().contains("fellow Americans"));
 
     let srt = dir.path().join("jfk.srt");
-    let out = common::cli()
-        .args(["transcribe", jfk.to_str().unwrap(), "--model"])
-        .arg(&model)
-        .args(["--format", "srt", "--out"])
-        .arg(&srt)
-        .env("EDIT_FACTORY_CPU_BUDGET_DIR", dir.path().join("slots"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    transcribe(&["--format", "srt"], &srt);
     let vtt = dir.path().join("jfk.vtt");
     let back = dir.path().join("back.srt");
     for (from, to) in [(&srt, &vtt), (&vtt, &back)] {

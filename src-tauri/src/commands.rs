@@ -370,18 +370,15 @@ commands! {
             Ok(clip) => Ok(SpeechStep::done(clip)),
             Err(missing) => {
                 let model = model_store()?.preferred()?.0.name;
-                let jobs = missing
+                let specs = missing
                     .iter()
-                    .map(|source_id| {
-                        let spec = JobSpec::Transcribe {
-                            source_id: source_id.clone(),
-                            model: Some(model.clone()),
-                            language: None,
-                        };
-                        Ok(state.queue.enqueue(&NewJob::new(spec, Some(&clip.project_id)))?.summary())
+                    .map(|source_id| JobSpec::Transcribe {
+                        source_id: source_id.clone(),
+                        model: Some(model.clone()),
+                        language: None,
                     })
-                    .collect::<Result<Vec<_>, UserError>>()?;
-                Ok(SpeechStep::waiting(clip, jobs))
+                    .collect();
+                wait_for(&state, clip, specs)
             }
         }
     }
@@ -476,13 +473,11 @@ impl SpeechStep {
     }
 }
 
-fn listen_first(state: &AppState, clip: Clip, sources: &[String]) -> Result<SpeechStep, UserError> {
-    let jobs = sources
-        .iter()
-        .map(|source_id| {
-            let spec = JobSpec::Voice {
-                source_id: source_id.clone(),
-            };
+/// Queue one job per spec for the variant's project; the change waits for them.
+fn wait_for(state: &AppState, clip: Clip, specs: Vec<JobSpec>) -> Result<SpeechStep, UserError> {
+    let jobs = specs
+        .into_iter()
+        .map(|spec| {
             Ok(state
                 .queue
                 .enqueue(&NewJob::new(spec, Some(&clip.project_id)))?
@@ -490,6 +485,17 @@ fn listen_first(state: &AppState, clip: Clip, sources: &[String]) -> Result<Spee
         })
         .collect::<Result<Vec<_>, UserError>>()?;
     Ok(SpeechStep::waiting(clip, jobs))
+}
+
+/// Listen to `sources` first (voice activity jobs).
+fn listen_first(state: &AppState, clip: Clip, sources: &[String]) -> Result<SpeechStep, UserError> {
+    let specs = sources
+        .iter()
+        .map(|source_id| JobSpec::Voice {
+            source_id: source_id.clone(),
+        })
+        .collect();
+    wait_for(state, clip, specs)
 }
 
 fn model_store() -> Result<ModelStore, UserError> {

@@ -9,7 +9,6 @@ use edit_factory::jobs::CancelToken;
 use edit_factory::library::Library;
 use edit_factory::text::printable_path;
 use edit_factory::user_error::UserError;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -37,18 +36,7 @@ pub fn run(
     let settings = WindowSettings::default();
     let mut sources = Vec::new();
     for file in files {
-        let bar = if json {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::new(1000);
-            bar.set_style(
-                ProgressStyle::with_template("{prefix:>14} [{bar:30}] {percent:>3}%  eta {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar.set_prefix("analysing");
-            bar
-        };
+        let bar = super::output::progress_bar("analysing", json);
         let Analysed {
             analysis, cached, ..
         } = analyze_cached(library, file, &cancel, |done| {

@@ -180,3 +180,19 @@ pub fn segments(segments: &[Segment], as_json: bool) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// The bar long CLI steps show (hidden for `--json`): `prefix`, the bar, percent and ETA, on a
+/// 0–1000 scale.
+pub fn progress_bar(prefix: &'static str, hidden: bool) -> indicatif::ProgressBar {
+    if hidden {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(1000);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix:>14} [{bar:30}] {percent:>3}%  eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix);
+    bar
+}

@@ -22,17 +22,7 @@ use serde::Serialize;
 use super::output;
 
 fn bar(prefix: &'static str, hidden: bool) -> ProgressBar {
-    if hidden {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(1000);
-    bar.set_style(
-        ProgressStyle::with_template("{prefix:>14} [{bar:30}] {percent:>3}%  eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(prefix);
-    bar
+    output::progress_bar(prefix, hidden)
 }
 
 fn progress_of(bar: &ProgressBar) -> Progress {

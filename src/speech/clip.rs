@@ -51,9 +51,7 @@ pub fn sources_of(library: &Library, clip: &Clip) -> Result<Vec<SourceSpeech>, L
     for id in ids {
         let source = library.source(id)?;
         let transcript_model = cache::transcript_model(library, &source.content_hash)?;
-        let loudness = crate::analysis::cache::load(library, &source.content_hash)?
-            .map(|a| a.loudness)
-            .unwrap_or_default();
+        let loudness = crate::analysis::cache::loudness(library, &source.content_hash)?;
         out.push(SourceSpeech {
             loudness,
             loudness_step_s: f64::from(crate::analysis::loudness::STEP_S),

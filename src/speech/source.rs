@@ -49,22 +49,39 @@ pub fn voice(
             cached: false,
         });
     }
-    let heard = file::hear(
-        Path::new(&source.path),
-        Some(source.duration_s),
-        &VadSettings::default(),
-        cancel,
-        &progress,
-        1.0,
-    )?;
+    let heard = hear_and_store(library, source, cancel, &progress, 1.0)?;
     let duration_s = heard.audio.duration_s();
-    cache::store_voice(library, &source.content_hash, &heard.speech, duration_s)?;
     Ok(Voice {
         source_id: source.id.clone(),
         spans: heard.speech,
         duration_s,
         cached: false,
     })
+}
+
+/// Decode `source` and find its speech (progress 0 → `share`), keeping the spans in the cache.
+fn hear_and_store(
+    library: &Library,
+    source: &Source,
+    cancel: &CancelToken,
+    progress: &Progress,
+    share: f64,
+) -> Result<file::Heard, SpeechError> {
+    let heard = file::hear(
+        Path::new(&source.path),
+        Some(source.duration_s),
+        &VadSettings::default(),
+        cancel,
+        progress,
+        share,
+    )?;
+    cache::store_voice(
+        library,
+        &source.content_hash,
+        &heard.speech,
+        heard.audio.duration_s(),
+    )?;
+    Ok(heard)
 }
 
 /// A source's transcript by the installed model `model` (the preferred one when `None`).
