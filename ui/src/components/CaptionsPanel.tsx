@@ -309,7 +309,7 @@ export function CaptionsPanel(props: { clip: Clip }) {
               {(cue, i) => <CueRow clip={props.clip} cue={cue} index={i()} selected={i() === selected()} select={() => setSelected(i())} />}
             </For>
           </ol>
-          <div>
+          <div class="caption-side">
             <Preview clip={props.clip} cue={cues()[selected()]} style={style()} />
             <StyleControls style={style()} change={(s) => void styleCaptions(props.clip, s)} />
           </div>
