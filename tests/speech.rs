@@ -726,7 +726,7 @@ fn short_with_duck_voice_lowers_the_speech_by_more_than_25_db() {
 }
 
 #[test]
-fn short_with_captions_and_silence_removal_cuts_pauses_and_captions_the_words() {
+fn short_with_captions_silence_removal_and_denoise_cuts_pauses_and_captions_the_words() {
     let dir = tempfile::tempdir().unwrap();
     let talk = narrated_clip(dir.path());
     let models = dir.path().join("models");
@@ -747,9 +747,17 @@ fn short_with_captions_and_silence_removal_cuts_pauses_and_captions_the_words() 
 
     std::fs::create_dir_all(&models).unwrap();
     std::fs::copy(tiny_model(), models.join("ggml-tiny.en.bin")).unwrap();
-    let made = short(&talk, &models, &["--captions", "--remove-silence"]);
+    let made = short(
+        &talk,
+        &models,
+        &["--captions", "--remove-silence", "--denoise"],
+    );
     let output = &made.report["outputs"][0];
     let clip = clip_of(&made);
+    assert!(
+        clip.timeline.audio.denoise,
+        "--denoise is kept on the variant"
+    );
     assert!(
         clip.timeline.items.len() >= 2,
         "jump cuts: {:?}",

@@ -140,6 +140,9 @@ enum Command {
         /// Cut the pauses out of speech (jump cuts)
         #[arg(long)]
         remove_silence: bool,
+        /// Reduce steady background noise (fans, hum, wind) in the footage's sound (RNNoise)
+        #[arg(long)]
+        denoise: bool,
         #[arg(long)]
         json: bool,
     },
@@ -599,6 +602,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             mute_voice,
             duck_voice,
             remove_silence,
+            denoise,
             json,
         } => short::run(
             open()?,
@@ -615,6 +619,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 mute_voice,
                 duck_voice,
                 remove_silence,
+                denoise,
             },
         ),
         Command::Jobs(ref command) => {

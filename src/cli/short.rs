@@ -30,6 +30,7 @@ pub struct ShortArgs {
     pub mute_voice: bool,
     pub duck_voice: bool,
     pub remove_silence: bool,
+    pub denoise: bool,
 }
 
 #[derive(Serialize)]
@@ -157,6 +158,11 @@ pub fn run(library: Library, args: ShortArgs) -> Result<(), UserError> {
             model.as_deref(),
             show_bars,
         )?);
+    }
+    if args.denoise {
+        for clip in clips.iter_mut() {
+            *clip = edit_factory::speech::clip::set_denoise(library, clip, true)?;
+        }
     }
     let clips = &*clips;
 

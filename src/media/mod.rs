@@ -28,6 +28,8 @@ pub fn init() -> Result<(), MediaError> {
     DONE.get_or_init(|| {
         gstreamer::init().map_err(|e| e.to_string())?;
         gstreamer_editing_services::init().map_err(|e| e.to_string())?;
+        // Debian's GStreamer lacks the gst-plugins-rs audio effects (RNNoise denoise among them).
+        gstrsaudiofx::plugin_register_static().map_err(|e| e.to_string())?;
         Ok(())
     })
     .clone()

@@ -273,6 +273,13 @@ pub fn cut_silences(
     Ok(Ok((saved, removal)))
 }
 
+/// Reduce (or stop reducing) steady background noise in the footage's own sound.
+pub fn set_denoise(library: &Library, clip: &Clip, on: bool) -> Result<Clip, UserError> {
+    let mut timeline = clip.timeline.clone();
+    timeline.audio.denoise = on;
+    save(library, clip, &timeline)
+}
+
 /// Set (or remove) the variant's background music. The music must be a source of the library with
 /// sound; it is ducked under speech when asked and can have its vocals lowered.
 pub fn set_music(

@@ -118,6 +118,10 @@ pub struct AudioPlan {
     pub fade: f64,
     /// Spans closer than this are merged, seconds.
     pub merge_gap: f64,
+    /// Reduce steady background noise (hum, hiss, wind, rooms) in the footage's own sound, with a
+    /// speech-trained denoiser (RNNoise).
+    #[serde(default)]
+    pub denoise: bool,
 }
 
 impl Default for AudioPlan {
@@ -128,6 +132,7 @@ impl Default for AudioPlan {
             floor: 0.03,
             fade: 0.8,
             merge_gap: 0.4,
+            denoise: false,
         }
     }
 }

@@ -158,6 +158,14 @@ export async function saveCaptions(clip: Clip, path: string): Promise<void> {
   }
 }
 
+export async function setDenoise(clip: Clip, on: boolean): Promise<void> {
+  try {
+    replaceClip(await commands.clipDenoise(clip.id, on));
+  } catch (error) {
+    showError(error, "Could not change the noise reduction");
+  }
+}
+
 export async function setMusic(clip: Clip, music: Music | null): Promise<void> {
   try {
     replaceClip(await commands.clipMusic(clip.id, music));
