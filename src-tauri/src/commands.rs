@@ -23,6 +23,7 @@ use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
 use edit_factory::render::encoders::Encoder;
 use edit_factory::render::plan::ExportPlan;
+use edit_factory::render::preview::PreviewPlan;
 use edit_factory::render::Preset;
 use edit_factory::speech::apply::Removal;
 use edit_factory::speech::clip::{self as speech_clip, SourceSpeech};
@@ -356,6 +357,13 @@ commands! {
         Ok(model_store()?.remove(&name)?)
     }
 
+    /// How to play the variant in the editor straight from its sources: item times, framing and
+    /// sound envelopes as the export computes them.
+    fn clip_preview(state, clip_id: String) -> PreviewPlan {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        Ok(edit_factory::render::preview::plan(&state.library, &clip.timeline)?)
+    }
+
     /// What is known of the speech of a variant's sources.
     fn clip_speech(state, clip_id: String) -> Vec<SourceSpeech> {
         let clip = state.library.clip(&parse_id(&clip_id)?)?;
@@ -423,6 +431,12 @@ commands! {
             m.asset_id = parse_id(&m.asset_id)?;
         }
         speech_clip::set_music(&state.library, &clip, music)
+    }
+
+    /// Reduce steady background noise (fans, hum, wind) in the footage's own sound, or stop.
+    fn clip_denoise(state, clip_id: String, on: bool) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        speech_clip::set_denoise(&state.library, &clip, on)
     }
 
     /// Cut the pauses out of the variant's speech (jump cuts).

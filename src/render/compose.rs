@@ -17,6 +17,10 @@ use crate::timeline::{FramingMode, Nanos};
 /// at the timeline's end) never waits on a sound that ends early.
 pub(super) const TAIL: gst::ClockTime = gst::ClockTime::from_seconds(1);
 
+/// RNNoise (gst-plugins-rs `audiornnoise`) on the footage's sound. It only takes 48 kHz floats,
+/// so the conversions sit inside the effect rather than relying on the track's format.
+const DENOISE_EFFECT: &str = "audioconvert ! audioresample ! audiornnoise ! audioconvert";
+
 fn err(e: impl std::fmt::Display) -> RenderError {
     RenderError::Pipeline(e.to_string())
 }
@@ -127,6 +131,10 @@ pub(super) fn compose(
             }
         }
         if p.source.has_audio {
+            if layout.audio.denoise {
+                clip.add(&ges::Effect::new(DENOISE_EFFECT).map_err(err)?)
+                    .map_err(err)?;
+            }
             match (
                 envelope::item_points(&p.item, &layout.audio),
                 sound_of(&clip),
@@ -229,12 +237,8 @@ pub(super) fn compose(
     })
 }
 
-/// The music's envelope in output time: its volume, lowered under the voice-over and under speech
-/// in the footage's own sound (when that is heard) if it ducks under speech.
+/// The music's envelope in output time ([`envelope::music`]).
 fn music_points(layout: &Layout, preset: &Preset, music: &crate::timeline::Music) -> Points {
-    if !music.duck_under_speech {
-        return vec![(0, music.volume)];
-    }
     let mut starts = Vec::new();
     let mut at = 0;
     for p in &layout.items {
@@ -242,23 +246,13 @@ fn music_points(layout: &Layout, preset: &Preset, music: &crate::timeline::Music
         at += preset.frame_aligned_ns(p.item.duration_ns());
     }
     let items: Vec<_> = layout.items.iter().map(|p| p.item.clone()).collect();
-    let mut speech = if layout.audio.mode == crate::timeline::AudioMode::Mute {
-        Vec::new()
-    } else {
-        envelope::speech_in_output(&items, &starts, &layout.audio)
-    };
-    if let Some((extra, voiceover)) = &layout.voiceover {
-        speech.push((
+    let voice = layout.voiceover.as_ref().map(|(extra, voiceover)| {
+        (
             voiceover.offset,
             voiceover.offset + voiceover.played(crate::timeline::nanos(extra.source.duration_s)),
-        ));
-    }
-    envelope::ducked(
-        &speech,
-        music.volume,
-        envelope::MUSIC_UNDER_SPEECH,
-        crate::timeline::nanos(layout.audio.fade),
-    )
+        )
+    });
+    envelope::music(music, &items, &starts, &layout.audio, voice)
 }
 
 /// The same picture again under a blur-fit item, filling the frame around its centre: shrunk to
@@ -297,38 +291,19 @@ fn blurred_fill(
     frame(&clip, &backdrop, preset)
 }
 
-/// Where the picture of `p` goes in the preset's frame: filling it around the focus point, or
-/// fitting inside it (over bars, or over its blurred fill for blur-fit).
+/// Where the picture of `p` goes in the preset's frame ([`super::placement::place`]).
 fn frame(clip: &ges::Clip, p: &Placed, preset: &Preset) -> Result<(), RenderError> {
     let (Some(sw), Some(sh)) = (p.source.display_width, p.source.display_height) else {
         return Ok(());
     };
-    let (w, h) = (preset.width as f64, preset.height as f64);
-    let (sw, sh) = (sw.max(1) as f64, sh.max(1) as f64);
-    let framing = &p.item.framing;
-    let fill = (w / sw).max(h / sh);
-    let fit = (w / sw).min(h / sh);
-    let scale = match framing.mode {
-        FramingMode::Fill => fill * framing.zoom.max(1.0),
-        FramingMode::Fit | FramingMode::BlurFit => fit * framing.zoom.max(1.0),
-    };
-    let (cw, ch) = (sw * scale, sh * scale);
-    let (x, y) = if cw >= w && ch >= h {
-        // Put the focus point in the middle, without showing past the picture's edges.
-        (
-            (w / 2.0 - framing.focus_x * cw).clamp(w - cw, 0.0),
-            (h / 2.0 - framing.focus_y * ch).clamp(h - ch, 0.0),
-        )
-    } else {
-        ((w - cw) / 2.0, (h - ch) / 2.0)
-    };
+    let rect = super::placement::place((sw, sh), &p.item.framing, (preset.width, preset.height));
     for (name, value) in [
-        ("posx", x.round() as i32),
-        ("posy", y.round() as i32),
-        ("width", cw.round() as i32),
-        ("height", ch.round() as i32),
+        ("posx", rect.x),
+        ("posy", rect.y),
+        ("width", rect.width),
+        ("height", rect.height),
     ] {
-        clip.set_child_property(name, value).map_err(err)?;
+        clip.set_child_property(name, value as i32).map_err(err)?;
     }
     Ok(())
 }

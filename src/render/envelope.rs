@@ -96,6 +96,33 @@ pub fn speech_in_output(items: &[Item], starts: &[Nanos], plan: &AudioPlan) -> V
     out
 }
 
+/// The music's envelope in output time: its volume, lowered under the voice-over (`voice`: where
+/// it plays) and under speech in the footage's own sound (when that is heard) if it ducks under
+/// speech. `starts`: each item's output start.
+pub fn music(
+    music: &crate::timeline::Music,
+    items: &[Item],
+    starts: &[Nanos],
+    plan: &AudioPlan,
+    voice: Option<(Nanos, Nanos)>,
+) -> Points {
+    if !music.duck_under_speech {
+        return vec![(0, music.volume)];
+    }
+    let mut speech = if plan.mode == AudioMode::Mute {
+        Vec::new()
+    } else {
+        speech_in_output(items, starts, plan)
+    };
+    speech.extend(voice);
+    ducked(
+        &speech,
+        music.volume,
+        MUSIC_UNDER_SPEECH,
+        crate::timeline::nanos(plan.fade),
+    )
+}
+
 /// The gain of `points` at `t` (linear between points; the render's curve is smoother, which
 /// changes the loudness measured beforehand by far less than the check's ±1 LU).
 pub fn gain_at(points: &[(Nanos, f64)], t: Nanos) -> f64 {

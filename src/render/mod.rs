@@ -17,8 +17,10 @@ pub mod encoders;
 pub mod envelope;
 mod limiter;
 pub mod loudness;
+pub mod placement;
 pub mod plan;
 pub mod preset;
+pub mod preview;
 pub mod verify;
 pub mod vocals;
 

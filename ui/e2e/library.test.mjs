@@ -415,10 +415,17 @@ test("mark a segment with I and O in the segment player and find it in the libra
   assert.ok(planned.every((name) => /^Marks_\d_draft\.mp4$/.test(name)), `planned: ${planned}`);
   await screenshot("export-dialog");
   await (await browser.$('[data-testid="export-start"]')).click();
-  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant-exports"] li')).length === 3, {
-    timeout: 180_000,
-    timeoutMsg: "the three exports were not listed on their variants",
-  });
+  try {
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="variant-exports"] li')).length === 3, {
+      timeout: 180_000,
+    });
+  } catch {
+    // Say why: the failed export jobs' own messages.
+    const jobs = (await invoke("jobs_list", {})).value ?? [];
+    const failed = jobs.filter((j) => j.status === "failed").map((j) => `${j.kind}: ${j.error_message}`);
+    await screenshot("variant-exports-failed");
+    assert.fail(`the three exports were not listed on their variants; failed jobs: ${failed.join(" | ") || "none"}`);
+  }
   const listed = await browser.execute(() => [...document.querySelectorAll('[data-testid="variant-exports"] li')].map((l) => l.textContent));
   for (const line of listed) assert.match(line, /540×960 · [\d.]+ s · -1[345]\.\d LUFS .*x264enc/);
   await screenshot("variant-exports");
@@ -533,6 +540,86 @@ test("install a speech model, caption a variant from its speech, edit a cue, sty
     timeout: 30_000,
     timeoutMsg: "the ducked speech is not drawn",
   });
+  // Noise reduction is kept on the variant's timeline.
+  await (await browser.$('[data-testid="denoise"]')).click();
+  await browser.waitUntil(
+    async () => {
+      const clips = (await invoke("clips_list", { projectId: await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId) })).value;
+      return clips?.some((c) => c.timeline.audio.denoise);
+    },
+    { timeout: 10_000, timeoutMsg: "noise reduction was not saved on the variant" },
+  );
   await browser.execute(() => document.querySelector('[data-testid="captions-panel"]').scrollIntoView());
   await screenshot("captions-panel");
+});
+
+test("play a variant in the editor: the playhead crosses an item switch, its caption shows over the picture, a cue ends at the playhead", async () => {
+  // The captioned "Talk" variant of the previous test.
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clip = (await invoke("clips_list", { projectId })).value[0];
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  assert.ok(plan?.items.length >= 2, `a variant of several items: ${JSON.stringify(plan)}`);
+  assert.equal(plan.width, 1080);
+  const items = await browser.$$('[data-testid="strip-item"]');
+  assert.equal(items.length, plan.items.length);
+
+  // Play across the first switch: the playhead passes the first item's end and the picture moves.
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  const firstEnd = plan.items[0].end;
+  await browser.waitUntil(async () => Number(await editor.getAttribute("data-now")) > firstEnd + 0.5e9, {
+    timeout: firstEnd / 1e6 + 15_000,
+    timeoutMsg: "the playhead did not pass the first item's end",
+  });
+  const shown = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="stage-video"]')]
+      .filter((v) => v.style.visibility === "visible")
+      .map((v) => ({ time: v.currentTime, paused: v.paused, ready: v.readyState, src: v.currentSrc })),
+  );
+  assert.equal(shown.length, 1, `one picture shown: ${JSON.stringify(shown)}`);
+  assert.ok(!shown[0].paused && shown[0].ready >= 2, `the shown picture plays: ${JSON.stringify(shown)}`);
+  const wanted = (plan.items[1].in_ns + (Number(await editor.getAttribute("data-now")) - plan.items[1].start)) / 1e9;
+  assert.ok(Math.abs(shown[0].time - wanted) < 0.3, `the second item plays at its own time: ${shown[0].time} vs ${wanted}`);
+  assert.ok(Number(await editor.getAttribute("data-switches")) >= 1, "an item switch was counted");
+  await screenshot("editor-playing");
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("k");
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", { timeout: 5000, timeoutMsg: "K did not pause" });
+
+  // Seek three quarters into the first cue by clicking the strip: its caption is drawn over the
+  // picture (and ending it there leaves it longer than the shortest cue allowed, 0.2 s).
+  const cue = clip.timeline.captions.cues[0];
+  const strip = await browser.$('[data-testid="editor-strip"]');
+  const { width } = await strip.getSize();
+  const middle = cue.start + 0.75 * (cue.end - cue.start);
+  await strip.click({ x: Math.round((middle / plan.duration_ns - 0.5) * width), y: 0 });
+  await browser.waitUntil(async () => Math.abs(Number(await editor.getAttribute("data-now")) - middle) < 0.2e9, {
+    timeout: 5000,
+    timeoutMsg: "the click did not move the playhead into the cue",
+  });
+  await browser.waitUntil(
+    async () => (await browser.execute(() => document.querySelector('[data-testid="editor"] [data-testid="caption-text"]')?.textContent ?? "")).trim() === cue.text,
+    { timeout: 5000, timeoutMsg: `the cue's caption (${cue.text}) is not over the picture` },
+  );
+  await screenshot("editor-caption");
+
+  // End the cue at the playhead.
+  const at = Number(await editor.getAttribute("data-now"));
+  await (await browser.$('[data-testid="cue-end-here"]')).click();
+  let ended = null;
+  await browser
+    .waitUntil(
+      async () => {
+        ended = (await invoke("clips_list", { projectId })).value[0].timeline.captions.cues[0];
+        return Math.abs(ended.end - at) < 1e6;
+      },
+      { timeout: 5000 },
+    )
+    .catch(async () => {
+      await screenshot("editor-cue-end-failed");
+      assert.fail(`the cue's end was not set to the playhead (${at}): ${JSON.stringify(ended)}`);
+    });
 });

@@ -18,12 +18,14 @@ import {
   importCaptions,
   isWaiting,
   saveCaptions,
+  setDenoise,
   setMusic,
   setVoice,
   speechOf,
   speechVersion,
   styleCaptions,
 } from "../stores/speech";
+import { CaptionOverlay } from "./CaptionOverlay";
 import { SoundStrip } from "./SoundStrip";
 
 const NS = 1e9;
@@ -54,39 +56,10 @@ function seconds(ns: number): string {
 function Preview(props: { clip: Clip; cue: Cue | undefined; style: CaptionStyle }) {
   const scale = PREVIEW_HEIGHT / OUTPUT_HEIGHT;
   const first = () => props.clip.timeline.items[0];
-  const s = () => props.style;
   return (
     <div class="caption-preview" style={{ height: `${PREVIEW_HEIGHT}px`, width: `${(PREVIEW_HEIGHT * 9) / 16}px` }} data-testid="caption-preview">
       <Show when={first()}>{(item) => <img src={mediaUrl(item().source_id, "thumbnail")} alt="" />}</Show>
-      <Show when={props.cue}>
-        {(cue) => (
-          <div
-            class="caption-line"
-            data-testid="caption-overlay"
-            style={{
-              bottom: `${100 - s().position}%`,
-              "text-align": s().align,
-              "font-family": `"${s().font}"`,
-              "font-size": `${s().size * scale}px`,
-              "letter-spacing": `${s().letter_spacing * scale}px`,
-              color: s().color,
-              "-webkit-text-stroke": s().box_enabled ? "0" : `${s().outline_width * scale}px ${s().outline_color}`,
-              "text-shadow": s().shadow > 0 ? `${s().shadow * scale}px ${s().shadow * scale}px 0 rgba(0,0,0,0.5)` : "none",
-            }}
-          >
-            <span style={{ background: s().box_enabled ? s().box_color : "transparent", padding: s().box_enabled ? "0 0.15em" : "0" }}>
-              <For each={cue().words.length > 0 ? cue().words.map((w) => w.text) : [cue().text]}>
-                {(word, i) => (
-                  <span style={{ color: i() === 0 && s().highlight_color ? s().highlight_color! : undefined }}>
-                    {word}
-                    {" "}
-                  </span>
-                )}
-              </For>
-            </span>
-          </div>
-        )}
-      </Show>
+      <CaptionOverlay cue={props.cue} style={props.style} scale={scale} />
     </div>
   );
 }
@@ -276,6 +249,15 @@ export function CaptionsPanel(props: { clip: Clip }) {
         <button class="small" data-testid="cut-pauses" disabled={isWaiting(props.clip.id)} onClick={() => void cutSilences(props.clip)}>
           Cut pauses
         </button>
+        <label class="inline" title="RNNoise, a speech-trained denoiser: lowers fans, hum, wind and room noise under the voices">
+          <input
+            type="checkbox"
+            data-testid="denoise"
+            checked={props.clip.timeline.audio.denoise}
+            onChange={(e) => void setDenoise(props.clip, e.currentTarget.checked)}
+          />
+          Reduce background noise
+        </label>
         <Show when={isWaiting(props.clip.id)}>
           <span class="muted">Listening to the footage…</span>
         </Show>

@@ -10,6 +10,7 @@ import { selectedProject, sources } from "../stores/library";
 import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
 import { exportsOf, exportsVersion, reveal } from "../stores/exports";
 import { CaptionsPanel } from "./CaptionsPanel";
+import { Editor } from "./Editor";
 import { openExport } from "./ExportDialog";
 
 /** A variant's finished exports with what they measured, newest first. */
@@ -46,16 +47,19 @@ function ExportList(props: { clip: Clip }) {
 
 const NS = 1e9;
 
-function VariantCard(props: { clip: Clip; regenerate: () => void }) {
+function VariantCard(props: { clip: Clip; regenerate: () => void; open: () => void; opened: boolean }) {
   const length = () => props.clip.timeline.items.reduce((sum, i) => sum + (i.out - i.in) / NS, 0);
   const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
   return (
-    <li class="variant" data-testid="variant" classList={{ kept: props.clip.selected }}>
+    <li class="variant" data-testid="variant" classList={{ kept: props.clip.selected, opened: props.opened }}>
       <div class="variant-head">
         <strong>{props.clip.name}</strong>
         <span class="muted">
           {formatDuration(length())} · {plural(props.clip.timeline.items.length, "piece")}
         </span>
+        <button class="small primary" data-testid="variant-play" onClick={() => props.open()} disabled={props.opened}>
+          Play
+        </button>
         <label class="inline">
           <input type="checkbox" checked={props.clip.selected} onChange={() => void toggleKept(props.clip)} /> Keep
         </label>
@@ -97,6 +101,9 @@ export function VariantsPanel() {
   const [count, setCount] = createSignal(3);
   const [target, setTarget] = createSignal(selectedProject()?.target_duration_s ?? 20);
   const [mode, setMode] = createSignal<Mode>("auto");
+  // The variant playing in the editor beside the list.
+  const [opened, setOpened] = createSignal<string | null>(null);
+  const openedClip = () => clips().find((c) => c.id === opened());
   onMount(() => void loadClips());
   const exportKept = () => {
     const kept = clips().filter((c) => c.selected);
@@ -108,7 +115,8 @@ export function VariantsPanel() {
   };
   const analysing = () => sources().filter((s) => analysisOf(s.id)).length;
   return (
-    <section class="variants-panel" data-testid="variants-panel">
+    <div class="variants-layout">
+      <section class="variants-panel" data-testid="variants-panel">
       <div class="variant-controls">
         <label class="inline">
           Variants
@@ -148,12 +156,21 @@ export function VariantsPanel() {
           <For each={clips().map((c) => c.id)}>
             {(id) => (
               <Show when={clips().find((c) => c.id === id)}>
-                {(clip) => <VariantCard clip={clip()} regenerate={() => void regenerateOne(clip(), target(), mode())} />}
+                {(clip) => (
+                  <VariantCard
+                    clip={clip()}
+                    regenerate={() => void regenerateOne(clip(), target(), mode())}
+                    open={() => setOpened(clip().id)}
+                    opened={opened() === clip().id}
+                  />
+                )}
               </Show>
             )}
           </For>
         </ul>
       </Show>
-    </section>
+      </section>
+      <Show when={openedClip()}>{(clip) => <Editor clip={clip()} onClose={() => setOpened(null)} />}</Show>
+    </div>
   );
 }

@@ -1,0 +1,355 @@
+// Plays a variant's timeline straight from its sources, with no render: two <video> elements
+// take turns, the idle one already loaded and seeked to the next item's in point, and they swap at
+// the out point. A wall clock is the timeline's clock; the playing media follow it (a small drift
+// is pulled in with the playback rate, a large one with a seek). Every number it follows —
+// item times, where pictures go, sound envelopes — comes from the engine (`clip_preview`), which
+// computes them with the export's own code.
+import type { GainPoint } from "../bindings/GainPoint";
+import type { PreviewItem } from "../bindings/PreviewItem";
+import type { PreviewPlan } from "../bindings/PreviewPlan";
+
+const NS = 1e9;
+/** Drift pulled in by changing the playback rate; beyond it the media is re-seeked. */
+const NUDGE_NS = 30e6;
+const SEEK_NS = 200e6;
+
+/** The gain of `points` at `t`, read as the export reads them (linear between points). */
+export function gainAt(points: GainPoint[], t: number): number {
+  const i = points.findIndex((p) => p.at > t);
+  if (i === -1) return points.length ? points[points.length - 1].gain : 1;
+  if (i === 0) return points[0].gain;
+  const [a, b] = [points[i - 1], points[i]];
+  return a.gain + ((b.gain - a.gain) * (t - a.at)) / Math.max(1, b.at - a.at);
+}
+
+/** The index of the item playing at `t` (output ns); the last one at or past the end. */
+export function itemAt(plan: PreviewPlan, t: number): number {
+  const i = plan.items.findIndex((item) => t < item.end);
+  return i === -1 ? plan.items.length - 1 : i;
+}
+
+interface Slot {
+  video: HTMLVideoElement;
+  index: number | null;
+}
+
+export interface Elements {
+  videos: [HTMLVideoElement, HTMLVideoElement];
+  backdrop: HTMLCanvasElement;
+  voice: HTMLAudioElement;
+  music: HTMLAudioElement;
+}
+
+/** What the composer tells the window: the time shown, and that a frame of item `index` is up. */
+export interface Listener {
+  time(ns: number): void;
+  playing(on: boolean): void;
+  switched?(index: number): void;
+}
+
+export class Composer {
+  private slots: [Slot, Slot];
+  private active = 0;
+  private on = false;
+  private position = 0;
+  private clockNs = 0;
+  private clockPerf = 0;
+  private raf = 0;
+  private stageHeight = 0;
+  /** Item switches during playback, and how many found the next item already loaded. */
+  switches = 0;
+  readySwitches = 0;
+
+  constructor(
+    private readonly el: Elements,
+    private plan: PreviewPlan,
+    private readonly url: (sourceId: string) => string,
+    private readonly listener: Listener,
+  ) {
+    this.slots = [
+      { video: el.videos[0], index: null },
+      { video: el.videos[1], index: null },
+    ];
+    for (const slot of this.slots) {
+      slot.video.muted = false;
+      slot.video.preload = "auto";
+      slot.video.addEventListener("seeked", () => {
+        if (!this.on) this.drawBackdrop();
+      });
+    }
+  }
+
+  get duration(): number {
+    return this.plan.duration_ns;
+  }
+
+  get playing(): boolean {
+    return this.on;
+  }
+
+  /** The timeline time, ns. */
+  now(): number {
+    if (!this.on) return this.position;
+    return Math.min(this.plan.duration_ns, this.clockNs + (performance.now() - this.clockPerf) * 1e6);
+  }
+
+  /** A new plan (after an edit): the same time is shown from the new timeline at once. */
+  setPlan(plan: PreviewPlan): void {
+    const t = Math.min(this.now(), plan.duration_ns);
+    this.plan = plan;
+    for (const slot of this.slots) slot.index = null;
+    this.position = t;
+    this.restartClock(t);
+    this.show(t);
+  }
+
+  /** The stage's height in CSS pixels (pictures are placed in output pixels × height / output). */
+  resize(stageHeight: number): void {
+    this.stageHeight = stageHeight;
+    this.show(this.now());
+  }
+
+  async play(): Promise<void> {
+    if (this.on || this.plan.items.length === 0) return;
+    if (this.position >= this.plan.duration_ns - 1e6) this.position = 0;
+    this.show(this.position);
+    const active = this.slots[this.active];
+    // The clock starts when the picture does, so the first item does not start behind it.
+    await Promise.race([active.video.play().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    this.on = true;
+    this.restartClock(this.position);
+    this.listener.playing(true);
+    const tick = () => {
+      if (!this.on) return;
+      this.follow(this.now());
+      this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  pause(): void {
+    if (!this.on) return;
+    this.position = this.now();
+    this.on = false;
+    cancelAnimationFrame(this.raf);
+    for (const slot of this.slots) slot.video.pause();
+    this.el.voice.pause();
+    this.el.music.pause();
+    this.show(this.position);
+    this.listener.playing(false);
+  }
+
+  seek(t: number): void {
+    const at = Math.max(0, Math.min(t, this.plan.duration_ns));
+    this.position = at;
+    this.restartClock(at);
+    this.show(at);
+  }
+
+  dispose(): void {
+    this.on = false;
+    cancelAnimationFrame(this.raf);
+    for (const slot of this.slots) {
+      slot.video.pause();
+      slot.video.removeAttribute("src");
+      slot.video.load();
+    }
+    this.el.voice.pause();
+    this.el.music.pause();
+  }
+
+  private restartClock(t: number): void {
+    this.clockNs = t;
+    this.clockPerf = performance.now();
+  }
+
+  /** Load item `index` into `slot`, seeked to source time `sourceNs`. */
+  private load(slot: Slot, index: number, sourceNs: number): void {
+    const item = this.plan.items[index];
+    slot.index = index;
+    if (!item || !(item.has_video || item.has_audio)) return;
+    const src = this.url(item.source_id);
+    if (slot.video.dataset.src !== src) {
+      slot.video.dataset.src = src;
+      slot.video.src = src;
+    }
+    slot.video.currentTime = sourceNs / NS;
+    this.place(slot.video, item);
+  }
+
+  private place(video: HTMLVideoElement, item: PreviewItem): void {
+    const scale = this.stageHeight / this.plan.height;
+    const rect = item.rect;
+    if (!rect) {
+      video.style.visibility = "hidden";
+      return;
+    }
+    Object.assign(video.style, {
+      left: `${rect.x * scale}px`,
+      top: `${rect.y * scale}px`,
+      width: `${rect.width * scale}px`,
+      height: `${rect.height * scale}px`,
+    });
+  }
+
+  /** Show time `t` at rest (or after a jump): the item there in the active slot, the next one
+   * waiting in the other. */
+  private show(t: number): void {
+    if (this.plan.items.length === 0) return;
+    const index = itemAt(this.plan, t);
+    const item = this.plan.items[index];
+    const sourceNs = item.in_ns + (Math.min(t, item.end) - item.start);
+    const active = this.slots[this.active];
+    this.load(active, index, sourceNs);
+    this.preloadNext(index);
+    this.reveal();
+    this.applySound(t);
+    this.listener.time(t);
+  }
+
+  private preloadNext(index: number): void {
+    const idle = this.slots[1 - this.active];
+    const next = this.plan.items[index + 1];
+    if (next && idle.index !== index + 1) {
+      idle.video.pause();
+      this.load(idle, index + 1, next.in_ns);
+    }
+  }
+
+  private reveal(): void {
+    this.slots.forEach((slot, i) => {
+      const item = slot.index === null ? undefined : this.plan.items[slot.index];
+      const visible = i === this.active && !!item?.rect;
+      slot.video.style.visibility = visible ? "visible" : "hidden";
+      slot.video.style.zIndex = visible ? "1" : "0";
+      if (!visible) slot.video.muted = true;
+      else slot.video.muted = false;
+    });
+    this.drawBackdrop();
+  }
+
+  /** Per frame while playing: switch items at their boundaries, keep the media on the clock. */
+  private follow(t: number): void {
+    if (t >= this.plan.duration_ns) {
+      this.pause();
+      this.position = this.plan.duration_ns;
+      this.listener.time(this.position);
+      return;
+    }
+    const index = itemAt(this.plan, t);
+    let active = this.slots[this.active];
+    if (active.index !== index) {
+      const idle = this.slots[1 - this.active];
+      if (idle.index === index) {
+        this.switches += 1;
+        if (idle.video.readyState >= 2) this.readySwitches += 1;
+        this.active = 1 - this.active;
+        active.video.pause();
+        active = idle;
+        this.reveal();
+        void active.video.play().catch(() => undefined);
+        this.preloadNext(index);
+        this.listener.switched?.(index);
+      } else {
+        this.show(t);
+        void active.video.play().catch(() => undefined);
+      }
+    }
+    const item = this.plan.items[index];
+    if (item.has_video || item.has_audio) {
+      const want = item.in_ns + (t - item.start);
+      keepOn(active.video, want);
+    }
+    this.applySound(t);
+    if (item.backdrop) this.drawBackdrop();
+    this.listener.time(t);
+  }
+
+  private applySound(t: number): void {
+    const index = itemAt(this.plan, t);
+    const item = this.plan.items[index];
+    const active = this.slots[this.active];
+    if (item && active.index === index) {
+      const gain = item.has_audio ? gainAt(item.gain, item.in_ns + (t - item.start)) : 0;
+      active.video.volume = clamp(gain);
+    }
+    this.followVoice(t);
+    this.followMusic(t);
+  }
+
+  private followVoice(t: number): void {
+    const voice = this.plan.voiceover;
+    const el = this.el.voice;
+    const part = voice?.parts.find((p) => t >= p.at && t < p.at + (p.to - p.from));
+    if (!voice || !part) {
+      if (!el.paused) el.pause();
+      return;
+    }
+    const src = this.url(voice.asset_id);
+    if (el.dataset.src !== src) {
+      el.dataset.src = src;
+      el.src = src;
+    }
+    el.volume = clamp(voice.volume);
+    const want = part.from + (t - part.at);
+    if (this.on) {
+      if (el.paused) {
+        el.currentTime = want / NS;
+        void el.play().catch(() => undefined);
+      } else keepOn(el, want);
+    } else el.currentTime = want / NS;
+  }
+
+  private followMusic(t: number): void {
+    const music = this.plan.music;
+    const el = this.el.music;
+    if (!music || (!music.looped && t >= music.length)) {
+      if (!el.paused) el.pause();
+      return;
+    }
+    const src = this.url(music.asset_id);
+    if (el.dataset.src !== src) {
+      el.dataset.src = src;
+      el.src = src;
+    }
+    el.volume = clamp(gainAt(music.gain, t));
+    const want = t % music.length;
+    if (this.on) {
+      if (el.paused) {
+        el.currentTime = want / NS;
+        void el.play().catch(() => undefined);
+      } else keepOn(el, want);
+    } else el.currentTime = want / NS;
+  }
+
+  /** Under a blur-fit item: its own picture, blurred and darkened, filling the frame. */
+  private drawBackdrop(): void {
+    const canvas = this.el.backdrop;
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    ctx.fillStyle = "#000";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const slot = this.slots[this.active];
+    const item = slot.index === null ? undefined : this.plan.items[slot.index];
+    if (!item?.backdrop || slot.video.readyState < 2) return;
+    const scale = canvas.height / this.plan.height;
+    const r = item.backdrop;
+    ctx.filter = "blur(8px) brightness(0.88)";
+    ctx.drawImage(slot.video, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
+    ctx.filter = "none";
+  }
+}
+
+function clamp(gain: number): number {
+  return Math.max(0, Math.min(1, gain));
+}
+
+/** Keep `media` at `wantNs` of its own time: nudge its rate for a small drift, seek for a large. */
+function keepOn(media: HTMLMediaElement, wantNs: number): void {
+  const drift = media.currentTime * NS - wantNs;
+  if (Math.abs(drift) > SEEK_NS) {
+    media.currentTime = wantNs / NS;
+    media.playbackRate = 1;
+  } else if (Math.abs(drift) > NUDGE_NS) media.playbackRate = drift > 0 ? 0.95 : 1.05;
+  else if (media.playbackRate !== 1) media.playbackRate = 1;
+}
