@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod app_dirs;
 pub mod captions;
+pub mod editor;
 pub mod fsutil;
 pub mod import;
 pub mod jobs;

@@ -12,6 +12,7 @@ use edit_factory::analysis::variants::{generate, regenerate_one, VariantRequest}
 use edit_factory::analysis::{cache, Overview};
 use edit_factory::captions::edit::CaptionEdit;
 use edit_factory::captions::{CaptionStyle, CuePreset};
+use edit_factory::editor;
 use edit_factory::jobs::JobSpec;
 use edit_factory::jobs::{Job, JobSummary, NewJob};
 use edit_factory::library::clips::{Clip, ExportRecord};
@@ -30,6 +31,7 @@ use edit_factory::speech::clip::{self as speech_clip, SourceSpeech};
 use edit_factory::speech::models::{
     CatalogueModel, InstalledModel, ModelStore, CATALOGUE, DEFAULT_BASE_URL,
 };
+use edit_factory::timeline::edit::ItemEdit;
 use edit_factory::timeline::{AudioMode, Music};
 use edit_factory::user_error::UserError;
 use serde::Serialize;
@@ -355,6 +357,26 @@ commands! {
     fn model_remove(state, name: String) -> () {
         let _ = &state;
         Ok(model_store()?.remove(&name)?)
+    }
+
+    /// Move, trim, split, delete, swap or reframe a piece of the variant (one undoable step).
+    fn clip_edit(state, clip_id: String, edit: ItemEdit) -> Clip {
+        editor::edit_items(&state.library, &parse_id(&clip_id)?, &edit)
+    }
+
+    /// Swap a piece for the best moment of the project the variant does not already play.
+    fn clip_swap(state, clip_id: String, item_id: String) -> Clip {
+        editor::swap_for_next_best(&state.library, &parse_id(&clip_id)?, &item_id)
+    }
+
+    /// Take back the variant's last edit (kept with the variant, so it works after a restart).
+    fn clip_undo(state, clip_id: String) -> Clip {
+        Ok(state.library.undo_clip(&parse_id(&clip_id)?)?)
+    }
+
+    /// Put back the edit last taken back.
+    fn clip_redo(state, clip_id: String) -> Clip {
+        Ok(state.library.redo_clip(&parse_id(&clip_id)?)?)
     }
 
     /// How to play the variant in the editor straight from its sources: item times, framing and

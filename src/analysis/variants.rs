@@ -143,12 +143,14 @@ fn timeline_of(picks: &[Pick]) -> Timeline {
 }
 
 /// Pick variants from the project's analysed footage and manual segments.
-fn pick(
+/// Every moment of the project's analysed sources that can be picked (scored windows that were
+/// not rejected, and the creator's own segments), with the sources in project order. Windows are
+/// cut for pieces of a `target_s`-long variant.
+fn pool(
     library: &Library,
     project_id: &str,
-    request: &VariantRequest,
-    avoid: Vec<Vec<Pick>>,
-) -> Result<Variants, VariantsError> {
+    target_s: f64,
+) -> Result<(Vec<SourceSpan>, Vec<Candidate>), VariantsError> {
     let missing = unanalysed(library, project_id)?;
     if !missing.is_empty() {
         return Err(VariantsError::NotAnalysed {
@@ -172,7 +174,7 @@ fn pick(
             id: source.id.clone(),
             duration_s: source.duration_s,
         });
-        let windows = analysis.windows(request.target_s, &settings);
+        let windows = analysis.windows(target_s, &settings);
         for segment in manual.iter().filter(|m| m.source_id == source.id) {
             candidates.push(manual_candidate(segment, &analysis, &windows));
         }
@@ -190,6 +192,33 @@ fn pick(
             });
         }
     }
+    Ok((spans, candidates))
+}
+
+/// The project's moments best first (the creator's favourites ahead), for a `target_s`-long
+/// variant: what the editor offers to swap a piece for.
+pub fn ranked_pool(
+    library: &Library,
+    project_id: &str,
+    target_s: f64,
+) -> Result<Vec<Candidate>, VariantsError> {
+    let (_, mut candidates) = pool(library, project_id, target_s)?;
+    candidates.sort_by(|a, b| {
+        b.favourite
+            .cmp(&a.favourite)
+            .then(b.score.total_cmp(&a.score))
+    });
+    Ok(candidates)
+}
+
+fn pick(
+    library: &Library,
+    project_id: &str,
+    request: &VariantRequest,
+    avoid: Vec<Vec<Pick>>,
+) -> Result<Variants, VariantsError> {
+    let settings = WindowSettings::default();
+    let (spans, candidates) = pool(library, project_id, request.target_s)?;
     Ok(selection::build(
         &spans,
         &candidates,

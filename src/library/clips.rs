@@ -4,6 +4,7 @@ use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::history::{self, Stack};
 use super::{new_id, Library, LibraryError, NOW_SQL};
 use crate::timeline::Timeline;
 
@@ -19,10 +20,15 @@ pub struct Clip {
     pub selected: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// What Undo would take back (its label), if anything.
+    pub undo: Option<String>,
+    /// What Redo would put back, if anything.
+    pub redo: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, project_id, variant_index, name, timeline, selected, created_at, updated_at";
+const COLUMNS: &str = "id, project_id, variant_index, name, timeline, selected, created_at, updated_at,
+    (SELECT label FROM clip_history h WHERE h.clip_id = clips.id AND h.stack = 'undo' ORDER BY seq DESC LIMIT 1),
+    (SELECT label FROM clip_history h WHERE h.clip_id = clips.id AND h.stack = 'redo' ORDER BY seq DESC LIMIT 1)";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Clip> {
     let text: String = row.get(4)?;
@@ -38,6 +44,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Clip> {
         selected: row.get(5)?,
         created_at: row.get(6)?,
         updated_at: row.get(7)?,
+        undo: row.get(8)?,
+        redo: row.get(9)?,
     })
 }
 
@@ -53,6 +61,14 @@ fn get(conn: &Connection, clip_id: &str) -> Result<Clip, LibraryError> {
         entity: "variant",
         id: clip_id.to_owned(),
     })
+}
+
+fn store(tx: &Connection, clip_id: &str, timeline_json: &str) -> Result<Clip, LibraryError> {
+    tx.execute(
+        &format!("UPDATE clips SET timeline = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+        params![clip_id, timeline_json],
+    )?;
+    get(tx, clip_id)
 }
 
 fn list(conn: &Connection, project_id: &str) -> Result<Vec<Clip>, LibraryError> {
@@ -76,19 +92,57 @@ impl Library {
         self.read(|conn| get(conn, clip_id))
     }
 
-    /// Replace a variant's timeline.
+    /// Replace a variant's timeline (an edit the user can undo, named "Change").
     pub fn set_clip_timeline(
         &self,
         clip_id: &str,
         timeline: &Timeline,
     ) -> Result<Clip, LibraryError> {
+        self.edit_clip_timeline(clip_id, timeline, "Change")
+    }
+
+    /// Replace a variant's timeline as the edit `label`: the timeline before it goes on the undo
+    /// stack (with the edit, in one transaction) and what could be redone is dropped. An edit that
+    /// changes nothing is not recorded.
+    pub fn edit_clip_timeline(
+        &self,
+        clip_id: &str,
+        timeline: &Timeline,
+        label: &str,
+    ) -> Result<Clip, LibraryError> {
         self.write(|tx| {
-            get(tx, clip_id)?;
-            tx.execute(
-                &format!("UPDATE clips SET timeline = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
-                params![clip_id, timeline.to_json()],
-            )?;
-            get(tx, clip_id)
+            let before = get(tx, clip_id)?;
+            if before.timeline == *timeline {
+                return Ok(before);
+            }
+            history::push(tx, clip_id, Stack::Undo, label, &before.timeline.to_json())?;
+            history::clear(tx, clip_id, Stack::Redo)?;
+            store(tx, clip_id, &timeline.to_json())
+        })
+    }
+
+    /// Take back the variant's last edit (nothing happens when there is none).
+    pub fn undo_clip(&self, clip_id: &str) -> Result<Clip, LibraryError> {
+        self.step_history(clip_id, Stack::Undo, Stack::Redo)
+    }
+
+    /// Put back the edit last taken back (nothing happens when there is none).
+    pub fn redo_clip(&self, clip_id: &str) -> Result<Clip, LibraryError> {
+        self.step_history(clip_id, Stack::Redo, Stack::Undo)
+    }
+
+    fn step_history(&self, clip_id: &str, from: Stack, to: Stack) -> Result<Clip, LibraryError> {
+        self.write(|tx| {
+            let current = get(tx, clip_id)?;
+            let Some((label, timeline)) = history::pop(tx, clip_id, from)? else {
+                return Ok(current);
+            };
+            // A stored timeline is checked like any other before it replaces the current one.
+            Timeline::from_json(&timeline).map_err(|e| LibraryError::Corrupt {
+                report: format!("an undo step of variant {clip_id} does not read: {e}"),
+            })?;
+            history::push(tx, clip_id, to, &label, &current.timeline.to_json())?;
+            store(tx, clip_id, &timeline)
         })
     }
 

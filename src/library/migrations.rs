@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/003_analysis.sql"),
     include_str!("migrations/004_export_details.sql"),
     include_str!("migrations/005_speech.sql"),
+    include_str!("migrations/006_clip_history.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

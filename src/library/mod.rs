@@ -8,6 +8,7 @@
 
 pub mod clips;
 mod error;
+mod history;
 mod migrations;
 pub mod presets;
 pub mod profiles;

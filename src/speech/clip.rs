@@ -69,8 +69,9 @@ fn save(
     library: &Library,
     clip: &Clip,
     timeline: &crate::timeline::Timeline,
+    label: &str,
 ) -> Result<Clip, UserError> {
-    Ok(library.set_clip_timeline(&clip.id, timeline)?)
+    Ok(library.edit_clip_timeline(&clip.id, timeline, label)?)
 }
 
 /// Captions for the variant from its sources' transcripts (the newest of each source, whatever
@@ -99,7 +100,7 @@ pub fn generate_captions(
     }
     let mut timeline = clip.timeline.clone();
     apply::captions(&mut timeline, &words, preset);
-    Ok(Ok(save(library, clip, &timeline)?))
+    Ok(Ok(save(library, clip, &timeline, "Captions")?))
 }
 
 fn edit_error(e: CaptionEditError) -> UserError {
@@ -118,7 +119,7 @@ pub fn edit_captions(
         style: CaptionStyle::default(),
     });
     edit::apply(&mut captions.cues, change).map_err(edit_error)?;
-    save(library, clip, &timeline)
+    save(library, clip, &timeline, "Caption edit")
 }
 
 /// Change how the captions look; a style out of range is refused whole.
@@ -144,7 +145,7 @@ pub fn style_captions(
             })
         }
     }
-    save(library, clip, &timeline)
+    save(library, clip, &timeline, "Caption style")
 }
 
 fn file_error(e: CaptionFileError) -> UserError {
@@ -163,7 +164,7 @@ pub fn import_captions(library: &Library, clip: &Clip, file: &Path) -> Result<Cl
         .map(|c| c.style)
         .unwrap_or_default();
     timeline.captions = Some(Captions { cues, style });
-    save(library, clip, &timeline)
+    save(library, clip, &timeline, "Import captions")
 }
 
 /// Write the captions to `file` in the format its extension names (ASS at the preset's size).
@@ -227,7 +228,7 @@ pub fn set_voice(
     } else {
         apply::voice_plan(&mut timeline, mode, &speech);
     }
-    Ok(Ok(save(library, clip, &timeline)?))
+    Ok(Ok(save(library, clip, &timeline, "Voices")?))
 }
 
 /// Cut the pauses out of the variant's speech (jump cuts), then re-place its speech spans and
@@ -258,7 +259,7 @@ pub fn cut_silences(
     if mode != AudioMode::Keep {
         apply::voice_plan(&mut timeline, mode, &speech);
     }
-    let saved = save(library, clip, &timeline)?;
+    let saved = save(library, clip, &timeline, "Cut pauses")?;
     // Captions follow the cut when the words are known.
     if saved
         .timeline
@@ -277,7 +278,7 @@ pub fn cut_silences(
 pub fn set_denoise(library: &Library, clip: &Clip, on: bool) -> Result<Clip, UserError> {
     let mut timeline = clip.timeline.clone();
     timeline.audio.denoise = on;
-    save(library, clip, &timeline)
+    save(library, clip, &timeline, "Noise reduction")
 }
 
 /// Set (or remove) the variant's background music. The music must be a source of the library with
@@ -301,5 +302,5 @@ pub fn set_music(
     }
     let mut timeline = clip.timeline.clone();
     timeline.music = music;
-    save(library, clip, &timeline)
+    save(library, clip, &timeline, "Music")
 }

@@ -3,6 +3,7 @@
 //! as versioned JSON on a clip (SPEC §2a). Times are integer nanoseconds, GStreamer's unit: floats
 //! drift off frame boundaries.
 
+pub mod edit;
 mod validate;
 
 use serde::{Deserialize, Serialize};
