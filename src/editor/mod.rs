@@ -3,7 +3,7 @@
 //! the project's ranked pool, and undo/redo, which the library keeps with the variant (so both
 //! survive a restart).
 
-use crate::analysis::variants::{ranked_pool, VariantsError};
+use crate::analysis::variants::ranked_pool;
 use crate::library::clips::Clip;
 use crate::library::Library;
 use crate::timeline::edit::{self, Context, ItemEdit, ItemEditError};
@@ -94,6 +94,28 @@ fn durations(
         .collect()
 }
 
+/// A swapped-in piece is at least this long (or as long as the piece it replaces, if shorter).
+const MIN_SWAP: Nanos = 1_000_000_000;
+
+/// The longest part of `span` outside every one of `taken`.
+fn longest_free(span: (Nanos, Nanos), taken: &[(Nanos, Nanos)]) -> (Nanos, Nanos) {
+    let mut taken = taken.to_vec();
+    taken.sort_unstable();
+    let mut best = (span.0, span.0);
+    let mut from = span.0;
+    for (start, end) in taken.into_iter().chain([(span.1, span.1)]) {
+        let to = start.min(span.1);
+        if to - from > best.1 - best.0 {
+            best = (from, to);
+        }
+        from = from.max(end);
+        if from >= span.1 {
+            break;
+        }
+    }
+    best
+}
+
 /// Swap the item for the best moment of the project's pool that the variant does not already
 /// play, as long as the item where it can be.
 pub fn swap_for_next_best(
@@ -110,23 +132,28 @@ pub fn swap_for_next_best(
         .ok_or_else(|| ItemEditError::NoItem(item_id.to_owned()))?;
     let target_s = crate::timeline::seconds(clip.timeline.duration_ns()).max(5.0);
     let pool = ranked_pool(library, &clip.project_id, target_s)?;
-    let used = |source_id: &str, start: Nanos, end: Nanos| {
-        clip.timeline
-            .items
-            .iter()
-            .any(|i| i.source_id == source_id && start < i.out_ns && i.in_ns < end)
-    };
-    let next = pool
+    // The longest stretch of each candidate the variant does not play yet (the piece being
+    // swapped out included), best candidate first.
+    let shortest = item.duration_ns().min(MIN_SWAP);
+    let (next, in_ns, out_ns) = pool
         .iter()
-        .find(|c| {
-            let (start, end) = (nanos(c.start_s), nanos(c.end_s));
-            end - start >= edit::SHORTEST_ITEM && !used(&c.source_id, start, end)
+        .find_map(|c| {
+            let taken: Vec<(Nanos, Nanos)> = clip
+                .timeline
+                .items
+                .iter()
+                .filter(|i| i.source_id == c.source_id)
+                .map(|i| (i.in_ns, i.out_ns))
+                .collect();
+            let (start, end) = longest_free((nanos(c.start_s), nanos(c.end_s)), &taken);
+            (end - start >= shortest).then(|| (c, start, end.min(start + item.duration_ns())))
         })
-        .ok_or(VariantsError::NoNewVariant {
-            notes: "every good moment of this project is already in the variant".into(),
+        .ok_or_else(|| {
+            UserError::new(
+                "every good moment of this project's footage is already in the variant",
+                Some("import more footage, or mark segments in the segment player"),
+            )
         })?;
-    let in_ns = nanos(next.start_s);
-    let out_ns = nanos(next.end_s).min(in_ns + item.duration_ns());
     // The new piece is framed around its own subject, in the same step.
     let framing = crate::timeline::Framing {
         focus_x: next.focus_x.clamp(0.0, 1.0),
@@ -148,4 +175,20 @@ pub fn swap_for_next_best(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_free;
+
+    #[test]
+    fn the_longest_free_stretch_skips_what_is_taken() {
+        assert_eq!(longest_free((0, 10), &[]), (0, 10));
+        assert_eq!(longest_free((0, 10), &[(2, 4), (5, 6)]), (6, 10));
+        assert_eq!(
+            longest_free((0, 10), &[(0, 10)]).1 - longest_free((0, 10), &[(0, 10)]).0,
+            0
+        );
+        assert_eq!(longest_free((3, 10), &[(0, 5), (8, 20)]), (5, 8));
+    }
 }

@@ -623,3 +623,132 @@ test("play a variant in the editor: the playhead crosses an item switch, its cap
       assert.fail(`the cue's end was not set to the playhead (${at}): ${JSON.stringify(ended)}`);
     });
 });
+
+/** Close the app and start it again on the same library (a restart). */
+async function restartApp() {
+  await browser.deleteSession();
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app },
+    },
+  });
+  await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", {
+    timeout: 30_000,
+    timeoutMsg: "the app did not finish loading after the restart",
+  });
+}
+
+test("edit a variant: split, move, trim and swap pieces on the strip; undo and redo survive a restart", async () => {
+  // The "Talk" variant is open in the editor (previous test).
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clipNow = async () => (await invoke("clips_list", { projectId })).value[0];
+  const stripIds = () => browser.execute(() => [...document.querySelectorAll('[data-testid="strip-item"]')].map((e) => e.dataset.itemId));
+  const original = await clipNow();
+  const n = original.timeline.items.length;
+
+  // S splits the piece under the playhead (one second in).
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("Home");
+  // One key per call: a repeated key in one sequence is sent as a key held down.
+  for (let i = 0; i < 30; i += 1) await browser.keys("ArrowRight");
+  await browser.keys("s");
+  await browser.waitUntil(async () => (await stripIds()).length === n + 1, { timeout: 5000 }).catch(async () => {
+    await screenshot("editor-split-failed");
+    assert.fail(`the split did not show on the strip (playhead ${await editor.getAttribute("data-now")}, ${n} pieces, strip ${(await stripIds()).length})`);
+  });
+  const split = await clipNow();
+  assert.equal(split.undo, "Split");
+  assert.equal(split.timeline.items[0].out, split.timeline.items[1].in);
+
+  // Drag the last piece to the front with the pointer.
+  const pieces = await browser.$$('[data-testid="strip-item"]');
+  const last = pieces[pieces.length - 1];
+  const lastId = await last.getAttribute("data-item-id");
+  const first = pieces[0];
+  const firstBox = await first.getLocation();
+  const lastBox = await last.getLocation();
+  const lastSize = await last.getSize();
+  await browser
+    .action("pointer")
+    .move({ x: Math.round(lastBox.x + lastSize.width / 2), y: Math.round(lastBox.y + 10) })
+    .down()
+    .move({ x: Math.round(lastBox.x + lastSize.width / 2 - 20), y: Math.round(lastBox.y + 10), duration: 100 })
+    .move({ x: Math.round(firstBox.x + 3), y: Math.round(firstBox.y + 10), duration: 300 })
+    .up()
+    .perform();
+  await browser.waitUntil(async () => (await stripIds())[0] === lastId, { timeout: 5000, timeoutMsg: "the dragged piece did not move to the front" });
+  const moved = await clipNow();
+  assert.equal(moved.undo, "Move");
+
+  // Drag the front piece's out handle to the left: it gets shorter, by whole frames.
+  const handle = await browser.$(`[data-item-id="${lastId}"] [data-testid="trim-out"]`);
+  const handleBox = await handle.getLocation();
+  await browser
+    .action("pointer")
+    .move({ x: Math.round(handleBox.x + 2), y: Math.round(handleBox.y + 10) })
+    .down()
+    .move({ x: Math.round(handleBox.x - 15), y: Math.round(handleBox.y + 10), duration: 200 })
+    .up()
+    .perform();
+  await browser.waitUntil(async () => (await clipNow()).undo === "Trim", { timeout: 5000, timeoutMsg: "the trim was not made" });
+  const trimmed = await clipNow();
+  const shorter = moved.timeline.items[0].out - trimmed.timeline.items[0].out;
+  assert.ok(shorter > 0, `trimmed by ${shorter} ns`);
+  const frames = shorter / (1e9 / 30);
+  assert.ok(Math.abs(frames - Math.round(frames)) < 1e-3, `by whole frames: ${frames}`);
+
+  // Swap the selected (front) piece for the best moment not used yet.
+  await (await browser.$(`[data-item-id="${lastId}"]`)).click();
+  await (await browser.$('[data-testid="editor-swap"]')).click();
+  await browser.waitUntil(async () => (await clipNow()).undo === "Swap", { timeout: 10_000 }).catch(async () => {
+    await screenshot("editor-swap-failed");
+    const said = await browser.execute(() => document.querySelector('[data-testid="banner"]')?.textContent ?? "nothing");
+    assert.fail(`the swap was not made; the window says: ${said}`);
+  });
+  const swapped = await clipNow();
+  assert.notEqual(swapped.timeline.items[0].in, trimmed.timeline.items[0].in);
+  await screenshot("editor-edited");
+
+  // Undo the swap with Ctrl+Z.
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys(["Control", "z"]);
+  await browser.keys(["Control"]);
+  await browser.waitUntil(async () => (await clipNow()).redo === "Swap", { timeout: 5000, timeoutMsg: "Ctrl+Z did not undo the swap" });
+  assert.deepEqual((await clipNow()).timeline, trimmed.timeline);
+
+  // Restart the app: the edits are kept, and undo goes on where it was.
+  await restartApp();
+  await (await browser.$(`.project-list li[data-project-id="${projectId}"] button`)).click();
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const undoButton = await browser.$('[data-testid="editor-undo"]');
+  await undoButton.waitForDisplayed({ timeout: 10_000 });
+  await browser.waitUntil(async () => /Trim/.test(await undoButton.getText()), { timeout: 5000, timeoutMsg: "the undo after a restart is not offered" });
+  assert.equal((await stripIds())[0], lastId);
+  await undoButton.click();
+  await browser.waitUntil(async () => JSON.stringify((await clipNow()).timeline) === JSON.stringify(moved.timeline), {
+    timeout: 5000,
+    timeoutMsg: "undo after the restart did not take back the trim",
+  });
+  await (await browser.$('[data-testid="editor-redo"]')).click();
+  await browser.waitUntil(async () => JSON.stringify((await clipNow()).timeline) === JSON.stringify(trimmed.timeline), {
+    timeout: 5000,
+    timeoutMsg: "redo did not put the trim back",
+  });
+  // The picture at the playhead is shown at rest.
+  await browser.waitUntil(
+    async () =>
+      browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="stage-video"]')].some((v) => v.style.visibility === "visible" && v.readyState >= 2),
+      ),
+    { timeout: 10_000, timeoutMsg: "no picture is shown in the stage after the restart" },
+  );
+  await screenshot("editor-after-restart");
+});

@@ -3,18 +3,22 @@
 // drawn over it from the same style model; a strip of the items and cues with a playhead; and the
 // caption edits a creator makes at the playhead.
 //   Space play/pause · K pause · L play · ←/→ one frame · Shift+←/→ 5 s · Home/End
+//   S split the piece · Delete the piece · Ctrl+Z undo · Ctrl+Shift+Z redo
 //   Q cue starts at the playhead · W cue ends at the playhead · X split the cue at the playhead
-import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
+//   drag on the picture: move a filled piece's focus point
+import { createEffect, createResource, createSignal, onCleanup, onMount, Show } from "solid-js";
 import { commands } from "../bindings/commands";
 import type { CaptionEdit } from "../bindings/CaptionEdit";
 import type { Clip } from "../bindings/Clip";
 import type { Cue } from "../bindings/Cue";
 import { formatDuration } from "../format";
-import { Composer } from "../preview/composer";
+import type { FramingMode } from "../bindings/FramingMode";
+import { Composer, itemAt } from "../preview/composer";
 import { mediaUrl, showError } from "../stores/app";
-import { sources } from "../stores/library";
+import { editItems, redo, swapItem, undo } from "../stores/editor";
 import { editCaption } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
+import { TimelineStrip } from "./TimelineStrip";
 
 const NS = 1e9;
 const STAGE_HEIGHT = 540;
@@ -124,15 +128,67 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     else if (key === "q" || key === "Q") void atPlayhead("start");
     else if (key === "w" || key === "W") void atPlayhead("end");
     else if (key === "x" || key === "X") void atPlayhead("split");
+    else if ((key === "z" || key === "Z") && (event.ctrlKey || event.metaKey)) void (event.shiftKey ? redo(props.clip) : undo(props.clip));
+    else if (key === "s" || key === "S") splitHere();
+    else if (key === "Delete" || key === "Backspace") deleteTarget();
     else return;
     event.preventDefault();
   };
 
-  const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
-  const pct = (t: number) => `${(100 * t) / Math.max(1, duration())}%`;
-  const seekFromStrip = (event: MouseEvent) => {
-    const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
-    seek(((event.clientX - box.left) / box.width) * duration());
+  // The piece edits act on: the one selected on the strip, else the one under the playhead.
+  const [selected, setSelected] = createSignal<string | null>(null);
+  const [zoom, setZoom] = createSignal(1);
+  const target = () => {
+    const items = props.clip.timeline.items;
+    const chosen = items.find((i) => i.id === selected());
+    if (chosen) return chosen;
+    const p = plan();
+    const playing = p?.items[itemAt(p, now())];
+    return items.find((i) => i.id === playing?.item_id);
+  };
+  const splitHere = () => void editItems(props.clip, { op: "split", at: Math.round(now()) });
+  const deleteTarget = () => {
+    const item = target();
+    if (item) void editItems(props.clip, { op: "delete", item_id: item.id }).then(() => setSelected(null));
+  };
+  const swapTarget = () => {
+    const item = target();
+    if (item) void swapItem(props.clip, item.id);
+  };
+  const setFramingMode = (mode: FramingMode) => {
+    const item = target();
+    if (item) void editItems(props.clip, { op: "frame", item_id: item.id, framing: { ...item.framing, mode } });
+  };
+  // Dragging on the picture moves a filled piece's focus point (where the crop centres).
+  let focusDrag: { startX: number; startY: number; fx: number; fy: number; itemId: string } | null = null;
+  const [focusPreview, setFocusPreview] = createSignal<{ x: number; y: number } | null>(null);
+  const onStageDown = (event: PointerEvent) => {
+    const item = target();
+    if (!item || item.framing.mode !== "fill" || event.button !== 0) return;
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    focusDrag = { startX: event.clientX, startY: event.clientY, fx: item.framing.focus_x, fy: item.framing.focus_y, itemId: item.id };
+  };
+  const focusAt = (event: PointerEvent) => {
+    const d = focusDrag!;
+    const p = plan()!;
+    const rect = p.items.find((i) => i.item_id === d.itemId)?.rect;
+    const scale = STAGE_HEIGHT / p.height;
+    // Dragging the picture right shows more of its left: the focus moves against the pointer.
+    const dx = rect ? (event.clientX - d.startX) / (rect.width * scale) : 0;
+    const dy = rect ? (event.clientY - d.startY) / (rect.height * scale) : 0;
+    return { x: Math.min(1, Math.max(0, d.fx - dx)), y: Math.min(1, Math.max(0, d.fy - dy)) };
+  };
+  const onStageMove = (event: PointerEvent) => {
+    if (focusDrag) setFocusPreview(focusAt(event));
+  };
+  const onStageUp = (event: PointerEvent) => {
+    if (!focusDrag) return;
+    const focus = focusAt(event);
+    const item = props.clip.timeline.items.find((i) => i.id === focusDrag!.itemId);
+    focusDrag = null;
+    setFocusPreview(null);
+    if (item && (focus.x !== item.framing.focus_x || focus.y !== item.framing.focus_y))
+      void editItems(props.clip, { op: "frame", item_id: item.id, framing: { ...item.framing, focus_x: focus.x, focus_y: focus.y } });
   };
 
   return (
@@ -154,7 +210,18 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
           ×
         </button>
       </header>
-      <div class="stage" data-testid="stage" style={{ width: `${stageWidth()}px`, height: `${STAGE_HEIGHT}px` }}>
+      <div
+        class="stage"
+        data-testid="stage"
+        classList={{ reframing: focusPreview() !== null }}
+        style={{ width: `${stageWidth()}px`, height: `${STAGE_HEIGHT}px` }}
+        onPointerDown={onStageDown}
+        onPointerMove={onStageMove}
+        onPointerUp={onStageUp}
+      >
+        <Show when={focusPreview()}>
+          {(f) => <div class="focus-dot" style={{ left: `${f().x * 100}%`, top: `${f().y * 100}%` }} title="the new focus point in the picture" />}
+        </Show>
         <canvas ref={backdrop} width={stageWidth()} height={STAGE_HEIGHT} />
         <video ref={videoA} data-testid="stage-video" playsinline onError={() => setError("A source could not be played here.")} />
         <video ref={videoB} data-testid="stage-video" playsinline onError={() => setError("A source could not be played here.")} />
@@ -178,33 +245,49 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
           <span class="muted">Music plays with its vocals here; the export lowers them.</span>
         </Show>
       </div>
-      <div class="strip" data-testid="editor-strip" onClick={seekFromStrip}>
-        <div class="strip-items">
-          <For each={plan()?.items ?? []}>
-            {(item, i) => (
-              <div
-                class="strip-item"
-                data-testid="strip-item"
-                classList={{ current: now() >= item.start && now() < item.end }}
-                style={{ left: pct(item.start), width: pct(item.end - item.start) }}
-                title={`${i() + 1}. ${nameOf(item.source_id)} from ${(item.in_ns / NS).toFixed(2)} s`}
-              >
-                <img src={mediaUrl(item.source_id, "thumbnail")} alt="" loading="lazy" />
-              </div>
-            )}
-          </For>
-        </div>
-        <div class="strip-cues">
-          <For each={cues()}>
-            {(cue) => (
-              <div class="strip-cue" style={{ left: pct(cue.start), width: pct(cue.end - cue.start) }} title={cue.text}>
-                {cue.text}
-              </div>
-            )}
-          </For>
-        </div>
-        <div class="playhead" data-testid="playhead" style={{ left: pct(now()) }} />
+      <div class="edit-tools">
+        <button class="small" data-testid="editor-undo" disabled={!props.clip.undo} title={props.clip.undo ? `Undo ${props.clip.undo} (Ctrl+Z)` : "Nothing to undo"} onClick={() => void undo(props.clip)}>
+          Undo{props.clip.undo ? ` ${props.clip.undo}` : ""}
+        </button>
+        <button class="small" data-testid="editor-redo" disabled={!props.clip.redo} title={props.clip.redo ? `Redo ${props.clip.redo} (Ctrl+Shift+Z)` : "Nothing to redo"} onClick={() => void redo(props.clip)}>
+          Redo{props.clip.redo ? ` ${props.clip.redo}` : ""}
+        </button>
+        <button class="small" data-testid="editor-split" title="S" onClick={() => splitHere()}>
+          Split
+        </button>
+        <button class="small" data-testid="editor-delete" title="Delete" disabled={!target()} onClick={() => deleteTarget()}>
+          Delete
+        </button>
+        <button class="small" data-testid="editor-swap" title="Swap the piece for the best moment not used yet" disabled={!target()} onClick={() => swapTarget()}>
+          Swap
+        </button>
+        <label class="inline">
+          Framing
+          <select data-testid="editor-framing" disabled={!target()} value={target()?.framing.mode ?? "fill"} onChange={(e) => setFramingMode(e.currentTarget.value as FramingMode)}>
+            <option value="fill">fill (crop)</option>
+            <option value="blur_fit">fit on blur</option>
+            <option value="fit">fit with bars</option>
+          </select>
+        </label>
+        <label class="inline">
+          Zoom
+          <input type="range" min="1" max="8" step="0.5" value={zoom()} onInput={(e) => setZoom(Number(e.currentTarget.value))} />
+        </label>
       </div>
+      <Show when={plan()}>
+        {(p) => (
+          <TimelineStrip
+            clip={props.clip}
+            plan={p()}
+            now={now()}
+            zoom={zoom()}
+            selected={selected()}
+            select={setSelected}
+            seek={seek}
+            edit={(edit) => void editItems(props.clip, edit)}
+          />
+        )}
+      </Show>
       <Show when={cues().length > 0}>
         <div class="cue-tools">
           <button class="small" data-testid="cue-start-here" title="Q" onClick={() => void atPlayhead("start")}>
@@ -221,7 +304,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       <p class="error" role="alert">
         {error()}
       </p>
-      <p class="muted keys">Space play · ←/→ frame · Shift 5 s · Q/W cue start/end here · X split cue</p>
+      <p class="muted keys">Space play · ←/→ frame · Shift 5 s · S split · Del delete · Ctrl+Z undo · Q/W cue start/end here · X split cue · drag the picture to reframe</p>
     </aside>
   );
 }

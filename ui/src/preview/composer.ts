@@ -31,6 +31,8 @@ export function itemAt(plan: PreviewPlan, t: number): number {
 interface Slot {
   video: HTMLVideoElement;
   index: number | null;
+  /** Where to seek once the metadata is in (seconds). */
+  pendingSeek: number | null;
 }
 
 export interface Elements {
@@ -67,8 +69,8 @@ export class Composer {
     private readonly listener: Listener,
   ) {
     this.slots = [
-      { video: el.videos[0], index: null },
-      { video: el.videos[1], index: null },
+      { video: el.videos[0], index: null, pendingSeek: null },
+      { video: el.videos[1], index: null, pendingSeek: null },
     ];
     for (const slot of this.slots) {
       slot.video.muted = false;
@@ -172,8 +174,19 @@ export class Composer {
     if (slot.video.dataset.src !== src) {
       slot.video.dataset.src = src;
       slot.video.src = src;
+      // Before its metadata a video cannot seek (WebKit drops the position): seek once it can.
+      slot.video.addEventListener(
+        "loadedmetadata",
+        () => {
+          if (slot.pendingSeek !== null) slot.video.currentTime = slot.pendingSeek;
+          slot.pendingSeek = null;
+        },
+        { once: true },
+      );
     }
-    slot.video.currentTime = sourceNs / NS;
+    const seconds = sourceNs / NS;
+    if (slot.video.readyState >= 1) slot.video.currentTime = seconds;
+    else slot.pendingSeek = seconds;
     this.place(slot.video, item);
   }
 

@@ -1,0 +1,159 @@
+// The editor's timeline: a block per piece (its source's picture), the captions as cue blocks, and
+// a playhead. Click to seek and select a piece; drag a piece sideways to move it; drag its edges to
+// trim it (snapped to the output's frames); zoom widens the strip, which then scrolls.
+import { createSignal, For, Show } from "solid-js";
+import type { Clip } from "../bindings/Clip";
+import type { ItemEdit } from "../bindings/ItemEdit";
+import type { PreviewPlan } from "../bindings/PreviewPlan";
+import { mediaUrl } from "../stores/app";
+import { sources } from "../stores/library";
+
+const NS = 1e9;
+/** Pointer travel before a press on a piece becomes a drag, px. */
+const DRAG_PX = 5;
+
+type Drag =
+  | { kind: "move"; index: number; startX: number; x: number; moved: boolean }
+  | { kind: "trim"; index: number; edge: "in" | "out"; startX: number; deltaNs: number };
+
+export function TimelineStrip(props: {
+  clip: Clip;
+  plan: PreviewPlan;
+  now: number;
+  zoom: number;
+  selected: string | null;
+  select: (itemId: string) => void;
+  seek: (ns: number) => void;
+  edit: (edit: ItemEdit) => void;
+}) {
+  let inner!: HTMLDivElement;
+  const [drag, setDrag] = createSignal<Drag | null>(null);
+  const duration = () => Math.max(1, props.plan.duration_ns);
+  const frameNs = () => NS / props.plan.fps;
+  const pct = (t: number) => `${(100 * t) / duration()}%`;
+  const nsPerPx = () => duration() / inner.getBoundingClientRect().width;
+  const timeAt = (clientX: number) => (clientX - inner.getBoundingClientRect().left) * nsPerPx();
+  const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
+
+  /** Where a dragged piece would go: before the piece whose middle the pointer has not passed. */
+  const insertionAt = (clientX: number) => {
+    const t = timeAt(clientX);
+    const i = props.plan.items.findIndex((item) => t < (item.start + item.end) / 2);
+    return i === -1 ? props.plan.items.length : i;
+  };
+
+  const onItemDown = (event: PointerEvent, index: number) => {
+    if (event.button !== 0) return;
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    setDrag({ kind: "move", index, startX: event.clientX, x: event.clientX, moved: false });
+  };
+  const onHandleDown = (event: PointerEvent, index: number, edge: "in" | "out") => {
+    if (event.button !== 0) return;
+    event.stopPropagation();
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    setDrag({ kind: "trim", index, edge, startX: event.clientX, deltaNs: 0 });
+  };
+  const onMove = (event: PointerEvent) => {
+    const d = drag();
+    if (!d) return;
+    if (d.kind === "move") setDrag({ ...d, x: event.clientX, moved: d.moved || Math.abs(event.clientX - d.startX) > DRAG_PX });
+    else {
+      const frames = Math.round(((event.clientX - d.startX) * nsPerPx()) / frameNs());
+      setDrag({ ...d, deltaNs: frames * frameNs() });
+    }
+  };
+  const onUp = (event: PointerEvent) => {
+    const d = drag();
+    setDrag(null);
+    if (!d) return;
+    const item = props.clip.timeline.items[d.index];
+    if (!item) return;
+    if (d.kind === "move") {
+      if (!d.moved) {
+        props.select(item.id);
+        props.seek(timeAt(event.clientX));
+        return;
+      }
+      const before = insertionAt(event.clientX);
+      const to = before > d.index ? before - 1 : before;
+      if (to !== d.index) props.edit({ op: "move", item_id: item.id, to });
+    } else if (d.deltaNs !== 0) {
+      const delta = Math.round(d.deltaNs);
+      props.edit({
+        op: "trim",
+        item_id: item.id,
+        in_ns: d.edge === "in" ? item.in + delta : item.in,
+        out_ns: d.edge === "out" ? item.out + delta : item.out,
+      });
+    }
+  };
+  /** A piece's block, with a trim being dragged shown as it would end up. */
+  const box = (index: number) => {
+    const item = props.plan.items[index];
+    const d = drag();
+    let [start, end] = [item.start, item.end];
+    if (d?.kind === "trim" && d.index === index) {
+      if (d.edge === "in") end -= d.deltaNs;
+      else end += d.deltaNs;
+    }
+    return { left: pct(start), width: pct(Math.max(frameNs(), end - start)) };
+  };
+  const marker = () => {
+    const d = drag();
+    if (d?.kind !== "move" || !d.moved) return null;
+    const i = insertionAt(d.x);
+    return i < props.plan.items.length ? props.plan.items[i].start : props.plan.duration_ns;
+  };
+  const cues = () => props.clip.timeline.captions?.cues ?? [];
+
+  return (
+    <div class="strip-scroll">
+      <div
+        class="strip"
+        data-testid="editor-strip"
+        ref={inner}
+        style={{ width: `${100 * props.zoom}%` }}
+        onPointerMove={onMove}
+        onPointerUp={onUp}
+        onPointerCancel={() => setDrag(null)}
+      >
+        <div class="strip-items">
+          <For each={props.plan.items}>
+            {(item, i) => (
+              <div
+                class="strip-item"
+                data-testid="strip-item"
+                data-item-id={item.item_id}
+                classList={{
+                  current: props.now >= item.start && props.now < item.end,
+                  selected: props.selected === item.item_id,
+                  dragging: drag()?.kind === "move" && drag()?.index === i() && (drag() as { moved: boolean }).moved,
+                }}
+                style={box(i())}
+                title={`${i() + 1}. ${nameOf(item.source_id)} from ${(item.in_ns / NS).toFixed(2)} s, ${((item.end - item.start) / NS).toFixed(2)} s`}
+                onPointerDown={(e) => onItemDown(e, i())}
+              >
+                <img src={mediaUrl(item.source_id, "thumbnail")} alt="" loading="lazy" draggable={false} />
+                <span class="handle in" data-testid="trim-in" onPointerDown={(e) => onHandleDown(e, i(), "in")} />
+                <span class="handle out" data-testid="trim-out" onPointerDown={(e) => onHandleDown(e, i(), "out")} />
+              </div>
+            )}
+          </For>
+        </div>
+        <div class="strip-cues">
+          <For each={cues()}>
+            {(cue) => (
+              <div class="strip-cue" style={{ left: pct(cue.start), width: pct(cue.end - cue.start) }} title={cue.text}>
+                {cue.text}
+              </div>
+            )}
+          </For>
+        </div>
+        <Show when={marker() !== null}>
+          <div class="drop-marker" style={{ left: pct(marker()!) }} />
+        </Show>
+        <div class="playhead" data-testid="playhead" style={{ left: pct(props.now) }} />
+      </div>
+    </div>
+  );
+}
