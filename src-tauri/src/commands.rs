@@ -304,6 +304,20 @@ commands! {
         Ok(state.library.select_clip(&parse_id(&clip_id)?, selected)?)
     }
 
+    fn clip_rename(state, clip_id: String, name: String) -> Clip {
+        Ok(state.library.rename_clip(&parse_id(&clip_id)?, &name)?)
+    }
+
+    /// A copy of the variant at the end of the project's list.
+    fn clip_duplicate(state, clip_id: String) -> Clip {
+        Ok(state.library.duplicate_clip(&parse_id(&clip_id)?)?)
+    }
+
+    /// Delete the variant (its exported files stay where they are).
+    fn clip_delete(state, clip_id: String) -> () {
+        Ok(state.library.delete_clip(&parse_id(&clip_id)?)?)
+    }
+
     /// The segment library, filtered.
     fn segments_list(state, filter: SegmentFilter) -> Vec<Segment> {
         let mut filter = filter;

@@ -233,6 +233,70 @@ impl Library {
         })
     }
 
+    /// Give a variant a new name (1–80 characters).
+    pub fn rename_clip(&self, clip_id: &str, name: &str) -> Result<Clip, LibraryError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(LibraryError::Invalid(
+                "a variant's name must be 1 to 80 characters".into(),
+            ));
+        }
+        self.write(|tx| {
+            get(tx, clip_id)?;
+            tx.execute(
+                &format!("UPDATE clips SET name = ?2, updated_at = {NOW_SQL} WHERE id = ?1"),
+                params![clip_id, name],
+            )?;
+            get(tx, clip_id)
+        })
+    }
+
+    /// A copy of a variant after the project's last one (to try something without losing it).
+    /// Its undo history starts empty.
+    pub fn duplicate_clip(&self, clip_id: &str) -> Result<Clip, LibraryError> {
+        self.write(|tx| {
+            let original = get(tx, clip_id)?;
+            let index: u32 = tx.query_row(
+                "SELECT COALESCE(MAX(variant_index), 0) + 1 FROM clips WHERE project_id = ?1",
+                [&original.project_id],
+                |r| r.get(0),
+            )?;
+            let id = new_id();
+            let name: String = format!("{} copy", original.name).chars().take(80).collect();
+            tx.execute(
+                &format!(
+                    "INSERT INTO clips (id, project_id, variant_index, name, timeline, selected,
+                        status, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0, 'draft', {NOW_SQL}, {NOW_SQL})"
+                ),
+                params![
+                    id,
+                    original.project_id,
+                    index,
+                    name,
+                    original.timeline.to_json()
+                ],
+            )?;
+            get(tx, &id)
+        })
+    }
+
+    /// Delete a variant (its undo history and export records with it; exported files stay) and
+    /// number the project's others from 1 again.
+    pub fn delete_clip(&self, clip_id: &str) -> Result<(), LibraryError> {
+        self.write(|tx| {
+            let clip = get(tx, clip_id)?;
+            tx.execute("DELETE FROM clips WHERE id = ?1", [clip_id])?;
+            for (i, other) in list(tx, &clip.project_id)?.iter().enumerate() {
+                tx.execute(
+                    "UPDATE clips SET variant_index = ?2 WHERE id = ?1",
+                    params![other.id, i as u32 + 1],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Replace a project's variants with `timelines`, keeping the ones the creator selected
     /// (they come first, the new ones after), in one transaction.
     pub fn replace_variants(

@@ -5,43 +5,23 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import * as harness from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const media = process.env.EDIT_FACTORY_TEST_MEDIA ?? path.resolve(repo, "../shared/media");
 const app = process.env.EDIT_FACTORY_APP_BINARY;
 const artifacts = process.env.EDIT_FACTORY_ARTIFACTS ?? path.resolve(repo, "artifacts/e2e");
-const driverPort = 4444 + Math.floor(Math.random() * 1000);
+let driverPort;
 
 let driver;
 let browser;
 let library;
 let models;
-
-function waitForPort(port, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.end();
-        resolve();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`tauri-driver did not listen on ${port}`));
-        else setTimeout(attempt, 200);
-      });
-    };
-    attempt();
-  });
-}
 
 /** Start an import into the open project through the same command the file dialog and
  * drag-and-drop use (the OS dialog itself cannot be driven); returns the job id. */
@@ -62,36 +42,15 @@ async function waitForText(selector, pattern, timeout, what) {
 }
 
 async function screenshot(name) {
-  mkdirSync(artifacts, { recursive: true });
-  const file = path.join(artifacts, `${name}.png`);
-  writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
-  return file;
+  return harness.screenshot(browser, artifacts, name);
 }
 
 before(async () => {
   assert.ok(app, "EDIT_FACTORY_APP_BINARY must name the built app (make test sets it)");
   library = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-library-"));
   models = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-models-"));
-  driver = spawn(
-    path.resolve(here, "../node_modules/.bin/tauri-driver"),
-    ["--port", String(driverPort), "--native-port", String(driverPort + 1), "--native-driver", "/usr/bin/WebKitWebDriver"],
-    { env: { ...process.env, EDIT_FACTORY_LIBRARY: library, EDIT_FACTORY_MODELS_DIR: models }, stdio: ["ignore", "inherit", "inherit"] },
-  );
-  await waitForPort(driverPort, 30_000);
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
-    },
-  });
-  await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", {
-    timeout: 30_000,
-    timeoutMsg: "the app did not finish loading",
-  });
+  ({ driver, port: driverPort } = await harness.startDriver({ EDIT_FACTORY_LIBRARY: library, EDIT_FACTORY_MODELS_DIR: models }));
+  browser = await harness.openApp(driverPort, app);
 });
 
 after(async () => {
@@ -434,13 +393,8 @@ test("mark a segment with I and O in the segment player and find it in the libra
 });
 
 /** Call a command the way the UI does (for what an OS dialog would hand over). */
-async function invoke(command, args) {
-  return browser.executeAsync((command, args, done) => {
-    window.__TAURI_INTERNALS__.invoke(command, args).then(
-      (value) => done({ value }),
-      (e) => done({ failure: JSON.stringify(e) }),
-    );
-  }, command, args);
+function invoke(command, args) {
+  return harness.invoke(browser, command, args);
 }
 
 test("install a speech model, caption a variant from its speech, edit a cue, style it and duck the voices", async () => {
@@ -627,20 +581,7 @@ test("play a variant in the editor: the playhead crosses an item switch, its cap
 /** Close the app and start it again on the same library (a restart). */
 async function restartApp() {
   await browser.deleteSession();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
-    },
-  });
-  await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", {
-    timeout: 30_000,
-    timeoutMsg: "the app did not finish loading after the restart",
-  });
+  browser = await harness.openApp(driverPort, app);
 }
 
 test("edit a variant: split, move, trim and swap pieces on the strip; undo and redo survive a restart", async () => {
@@ -751,4 +692,37 @@ test("edit a variant: split, move, trim and swap pieces on the strip; undo and r
     { timeout: 10_000, timeoutMsg: "no picture is shown in the stage after the restart" },
   );
   await screenshot("editor-after-restart");
+});
+
+test("variants triage: duplicate, rename, move between variants with the keyboard, delete", async () => {
+  const cards = () => browser.$$('[data-testid="variant"]');
+  const names = () => browser.execute(() => [...document.querySelectorAll('[data-testid="variant"] .variant-head strong')].map((e) => e.textContent));
+  assert.equal((await cards()).length, 1);
+  await (await browser.$('[data-testid="variant-duplicate"]')).click();
+  await browser.waitUntil(async () => (await cards()).length === 2, { timeout: 5000, timeoutMsg: "the copy did not appear" });
+  assert.deepEqual(await names(), ["Variant 1", "Variant 1 copy"]);
+
+  const second = (await cards())[1];
+  await (await second.$('[data-testid="variant-rename"]')).click();
+  const input = await browser.$('[data-testid="dialog-input"]');
+  await input.waitForDisplayed({ timeout: 5000 });
+  await input.clearValue();
+  await input.setValue("Short cut");
+  await (await browser.$('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await names())[1] === "Short cut", { timeout: 5000, timeoutMsg: "the variant was not renamed" });
+
+  // ↓ from the first card reaches the second; Enter plays it in the editor.
+  await browser.execute(() => document.querySelector('[data-testid="variant"]').focus());
+  await browser.keys("ArrowDown");
+  await browser.keys("Enter");
+  await browser.waitUntil(async () => /Short cut/.test(await (await browser.$('[data-testid="editor"] header strong')).getText()), {
+    timeout: 5000,
+    timeoutMsg: "the keyboard did not open the second variant",
+  });
+  await screenshot("variants-grid");
+
+  await (await (await cards())[1].$('[data-testid="variant-delete"]')).click();
+  await (await browser.$('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await cards()).length === 1, { timeout: 5000, timeoutMsg: "the variant was not deleted" });
+  assert.deepEqual(await names(), ["Variant 1"]);
 });

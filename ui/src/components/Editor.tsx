@@ -52,6 +52,12 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     return p ? Math.round((STAGE_HEIGHT * p.width) / p.height) : Math.round((STAGE_HEIGHT * 9) / 16);
   };
   const frameNs = () => NS / (plan()?.fps ?? 30);
+  /** The picture's distance from the timeline clock while playing, ms (read as time moves). */
+  const driftMs = () => {
+    void now();
+    const d = composer?.drift;
+    return { max: d ? (d.max / 1e6).toFixed(1) : "", mean: d?.count ? (d.sum / d.count / 1e6).toFixed(1) : "" };
+  };
   const duration = () => plan()?.duration_ns ?? 0;
 
   createEffect(() => {
@@ -198,6 +204,8 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       data-now={Math.round(now())}
       data-playing={playing()}
       data-switches={switches().all}
+      data-drift-max-ms={driftMs().max}
+      data-drift-mean-ms={driftMs().mean}
       data-ready-switches={switches().ready}
       tabIndex={0}
       ref={root}

@@ -1,5 +1,5 @@
 // The editor's timeline: a block per piece (its source's picture), the captions as cue blocks, and
-// a playhead. Click to seek and select a piece; drag a piece sideways to move it; drag its edges to
+// a playhead. Drag along the ruler to scrub; click to seek and select a piece; drag a piece sideways to move it; drag its edges to
 // trim it (snapped to the output's frames); zoom widens the strip, which then scrolls.
 import { createSignal, For, Show } from "solid-js";
 import type { Clip } from "../bindings/Clip";
@@ -13,6 +13,7 @@ const NS = 1e9;
 const DRAG_PX = 5;
 
 type Drag =
+  | { kind: "scrub" }
   | { kind: "move"; index: number; startX: number; x: number; moved: boolean }
   | { kind: "trim"; index: number; edge: "in" | "out"; startX: number; deltaNs: number };
 
@@ -53,10 +54,17 @@ export function TimelineStrip(props: {
     (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
     setDrag({ kind: "trim", index, edge, startX: event.clientX, deltaNs: 0 });
   };
+  const onRulerDown = (event: PointerEvent) => {
+    if (event.button !== 0) return;
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    setDrag({ kind: "scrub" });
+    props.seek(timeAt(event.clientX));
+  };
   const onMove = (event: PointerEvent) => {
     const d = drag();
     if (!d) return;
-    if (d.kind === "move") setDrag({ ...d, x: event.clientX, moved: d.moved || Math.abs(event.clientX - d.startX) > DRAG_PX });
+    if (d.kind === "scrub") props.seek(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
+    else if (d.kind === "move") setDrag({ ...d, x: event.clientX, moved: d.moved || Math.abs(event.clientX - d.startX) > DRAG_PX });
     else {
       const frames = Math.round(((event.clientX - d.startX) * nsPerPx()) / frameNs());
       setDrag({ ...d, deltaNs: frames * frameNs() });
@@ -66,6 +74,7 @@ export function TimelineStrip(props: {
     const d = drag();
     setDrag(null);
     if (!d) return;
+    if (d.kind === "scrub") return;
     const item = props.clip.timeline.items[d.index];
     if (!item) return;
     if (d.kind === "move") {
@@ -105,6 +114,10 @@ export function TimelineStrip(props: {
     return i < props.plan.items.length ? props.plan.items[i].start : props.plan.duration_ns;
   };
   const cues = () => props.clip.timeline.captions?.cues ?? [];
+  const isDragged = (index: number) => {
+    const d = drag();
+    return d?.kind === "move" && d.index === index && d.moved;
+  };
 
   return (
     <div class="strip-scroll">
@@ -117,6 +130,7 @@ export function TimelineStrip(props: {
         onPointerUp={onUp}
         onPointerCancel={() => setDrag(null)}
       >
+        <div class="strip-ruler" data-testid="strip-ruler" title="Drag to scrub" onPointerDown={onRulerDown} />
         <div class="strip-items">
           <For each={props.plan.items}>
             {(item, i) => (
@@ -127,7 +141,7 @@ export function TimelineStrip(props: {
                 classList={{
                   current: props.now >= item.start && props.now < item.end,
                   selected: props.selected === item.item_id,
-                  dragging: drag()?.kind === "move" && drag()?.index === i() && (drag() as { moved: boolean }).moved,
+                  dragging: isDragged(i()),
                 }}
                 style={box(i())}
                 title={`${i() + 1}. ${nameOf(item.source_id)} from ${(item.in_ns / NS).toFixed(2)} s, ${((item.end - item.start) / NS).toFixed(2)} s`}

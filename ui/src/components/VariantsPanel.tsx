@@ -7,7 +7,19 @@ import { formatDuration, plural } from "../format";
 import { mediaUrl } from "../stores/app";
 import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
-import { busy, clips, generateVariants, loadClips, notes, regenerateOne, toggleKept } from "../stores/variants";
+import {
+  busy,
+  clips,
+  deleteClip,
+  duplicateClip,
+  generateVariants,
+  loadClips,
+  notes,
+  regenerateOne,
+  renameClip,
+  toggleKept,
+} from "../stores/variants";
+import { confirm, prompt } from "./Dialog";
 import { exportsOf, exportsVersion, reveal } from "../stores/exports";
 import { CaptionsPanel } from "./CaptionsPanel";
 import { Editor } from "./Editor";
@@ -51,7 +63,20 @@ function VariantCard(props: { clip: Clip; regenerate: () => void; open: () => vo
   const length = () => props.clip.timeline.items.reduce((sum, i) => sum + (i.out - i.in) / NS, 0);
   const nameOf = (id: string) => sources().find((s) => s.id === id)?.file_name ?? "missing source";
   return (
-    <li class="variant" data-testid="variant" classList={{ kept: props.clip.selected, opened: props.opened }}>
+    <li
+      class="variant"
+      data-testid="variant"
+      data-clip-id={props.clip.id}
+      tabIndex={0}
+      classList={{ kept: props.clip.selected, opened: props.opened }}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget) return;
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          props.open();
+        }
+      }}
+    >
       <div class="variant-head">
         <strong>{props.clip.name}</strong>
         <span class="muted">
@@ -68,6 +93,42 @@ function VariantCard(props: { clip: Clip; regenerate: () => void; open: () => vo
         </button>
         <button class="small" onClick={() => openExport([props.clip.id], `Export ${props.clip.name}`)} data-testid="variant-export">
           Export…
+        </button>
+        <button
+          class="icon"
+          title="Rename"
+          aria-label={`Rename ${props.clip.name}`}
+          data-testid="variant-rename"
+          onClick={() =>
+            prompt({
+              title: "Rename variant",
+              label: "Name",
+              value: props.clip.name,
+              okLabel: "Rename",
+              accept: (name) => renameClip(props.clip, name),
+            })
+          }
+        >
+          ✎
+        </button>
+        <button class="icon" title="Duplicate" aria-label={`Duplicate ${props.clip.name}`} data-testid="variant-duplicate" onClick={() => void duplicateClip(props.clip)}>
+          ⧉
+        </button>
+        <button
+          class="icon danger"
+          title="Delete"
+          aria-label={`Delete ${props.clip.name}`}
+          data-testid="variant-delete"
+          onClick={() =>
+            confirm({
+              title: "Delete variant?",
+              message: `“${props.clip.name}” and its edit history will be deleted. Files already exported stay where they are.`,
+              okLabel: "Delete",
+              accept: () => deleteClip(props.clip),
+            })
+          }
+        >
+          ✕
         </button>
       </div>
       <div class="pieces">
@@ -104,6 +165,20 @@ export function VariantsPanel() {
   // The variant playing in the editor beside the list.
   const [opened, setOpened] = createSignal<string | null>(null);
   const openedClip = () => clips().find((c) => c.id === opened());
+  // ↑/↓ (or j/k) move between variant cards; Enter plays the one in focus.
+  const navigate = (event: KeyboardEvent) => {
+    if ((event.target as HTMLElement).matches("input, textarea, select")) return;
+    const step = event.key === "ArrowDown" || event.key === "j" ? 1 : event.key === "ArrowUp" || event.key === "k" ? -1 : 0;
+    if (step === 0) return;
+    const cards = [...document.querySelectorAll<HTMLElement>('[data-testid="variant"]')];
+    const at = cards.findIndex((c) => c.contains(document.activeElement));
+    const next = cards[Math.min(cards.length - 1, Math.max(0, at + step))];
+    if (next) {
+      event.preventDefault();
+      next.focus();
+      if (opened()) setOpened(next.dataset.clipId ?? null);
+    }
+  };
   onMount(() => void loadClips());
   const exportKept = () => {
     const kept = clips().filter((c) => c.selected);
@@ -116,7 +191,7 @@ export function VariantsPanel() {
   const analysing = () => sources().filter((s) => analysisOf(s.id)).length;
   return (
     <div class="variants-layout">
-      <section class="variants-panel" data-testid="variants-panel">
+      <section class="variants-panel" data-testid="variants-panel" onKeyDown={navigate}>
       <div class="variant-controls">
         <label class="inline">
           Variants

@@ -61,6 +61,8 @@ export class Composer {
   /** Item switches during playback, and how many found the next item already loaded. */
   switches = 0;
   readySwitches = 0;
+  /** How far the shown picture was from the timeline clock while playing (ns). */
+  drift = { max: 0, sum: 0, count: 0 };
 
   constructor(
     private readonly el: Elements,
@@ -78,7 +80,31 @@ export class Composer {
       slot.video.addEventListener("seeked", () => {
         if (!this.on) this.drawBackdrop();
       });
+      this.markFrames(slot.video);
     }
+  }
+
+  /** A "preview-frame" mark on the page's performance timeline for every frame shown while
+   * playing (the benchmark looks for gaps around item switches). */
+  private markFrames(video: HTMLVideoElement): void {
+    if (!("requestVideoFrameCallback" in video)) return;
+    const onFrame = () => {
+      if (this.on && video.style.visibility === "visible") performance.mark("preview-frame");
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  /** Mark "preview-updated" when the picture of a changed timeline is first shown. */
+  private markUpdate(): void {
+    const video = this.slots[this.active].video;
+    let marked = false;
+    const mark = () => {
+      if (!marked) performance.mark("preview-updated");
+      marked = true;
+    };
+    if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(mark);
+    video.addEventListener("seeked", () => requestAnimationFrame(mark), { once: true });
   }
 
   get duration(): number {
@@ -103,6 +129,7 @@ export class Composer {
     this.position = t;
     this.restartClock(t);
     this.show(t);
+    this.markUpdate();
   }
 
   /** The stage's height in CSS pixels (pictures are placed in output pixels × height / output). */
@@ -119,6 +146,8 @@ export class Composer {
     // The clock starts when the picture does, so the first item does not start behind it.
     await Promise.race([active.video.play().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     this.on = true;
+    this.drift = { max: 0, sum: 0, count: 0 };
+    performance.mark("preview-play");
     this.restartClock(this.position);
     this.listener.playing(true);
     const tick = () => {
@@ -256,6 +285,7 @@ export class Composer {
       if (idle.index === index) {
         this.switches += 1;
         if (idle.video.readyState >= 2) this.readySwitches += 1;
+        performance.mark("preview-switch");
         this.active = 1 - this.active;
         active.video.pause();
         active = idle;
@@ -271,6 +301,10 @@ export class Composer {
     const item = this.plan.items[index];
     if (item.has_video || item.has_audio) {
       const want = item.in_ns + (t - item.start);
+      if (!active.video.seeking && active.video.readyState >= 3) {
+        const off = Math.abs(active.video.currentTime * NS - want);
+        this.drift = { max: Math.max(this.drift.max, off), sum: this.drift.sum + off, count: this.drift.count + 1 };
+      }
       keepOn(active.video, want);
     }
     this.applySound(t);

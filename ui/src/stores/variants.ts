@@ -65,3 +65,32 @@ export async function regenerateOne(clip: Clip, targetS: number, mode: Mode): Pr
 export function replaceClip(changed: Clip): void {
   setClips(clips().map((c) => (c.id === changed.id ? changed : c)));
 }
+
+export async function renameClip(clip: Clip, name: string): Promise<void> {
+  try {
+    replaceClip(await commands.clipRename(clip.id, name));
+  } catch (error) {
+    showError(error, "Could not rename the variant");
+  }
+}
+
+/** A copy at the end of the list; returns it. */
+export async function duplicateClip(clip: Clip): Promise<Clip | null> {
+  try {
+    const copy = await commands.clipDuplicate(clip.id);
+    setClips([...clips(), copy]);
+    return copy;
+  } catch (error) {
+    showError(error, "Could not copy the variant");
+    return null;
+  }
+}
+
+export async function deleteClip(clip: Clip): Promise<void> {
+  try {
+    await commands.clipDelete(clip.id);
+    await loadClips();
+  } catch (error) {
+    showError(error, "Could not delete the variant");
+  }
+}

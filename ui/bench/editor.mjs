@@ -1,0 +1,197 @@
+// Editor speed in the real window (issue 11), reported, never asserted:
+//   1. time from an edit (split, undo, swap, trim) to the first frame of the changed preview;
+//   2. frames shown around each item switch while playing (gaps = a frozen or black picture);
+//   3. the picture's drift from the timeline clock over a whole playback;
+//   4. frame times while scrubbing a 30-piece variant;
+// and, as the earlier version's way to see an edit, the time to render the variant (draft).
+// Run: scripts/bench-editor.sh (builds the app, runs this under Xvfb, prints a JSON report).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as harness from "../e2e/harness.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const media = process.env.EDIT_FACTORY_TEST_MEDIA ?? path.resolve(repo, "../shared/media");
+const app = process.env.EDIT_FACTORY_APP_BINARY;
+const artifacts = process.env.EDIT_FACTORY_ARTIFACTS ?? path.resolve(repo, "artifacts/bench");
+assert.ok(app, "EDIT_FACTORY_APP_BINARY must name the built app");
+
+const library = mkdtempSync(path.join(os.tmpdir(), "ef-bench-library-"));
+const { driver, port } = await harness.startDriver({ EDIT_FACTORY_LIBRARY: library });
+let browser;
+const report = {};
+try {
+  browser = await harness.openApp(port, app);
+  const call = async (command, args) => {
+    const r = await harness.invoke(browser, command, args);
+    if (r.failure) throw new Error(`${command}: ${r.failure}`);
+    return r.value;
+  };
+  const $ = (s) => browser.$(s);
+
+  // A project of real footage, analysed, with one long variant cut into 30 pieces.
+  await (await $('[data-testid="project-new"]')).click();
+  await (await $('[data-testid="dialog-input"]')).setValue("Bench");
+  await (await $('[data-testid="dialog-ok"]')).click();
+  await browser.waitUntil(async () => (await (await $('[data-testid="project-title"]')).getText()) === "Bench", { timeout: 10_000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const files = [
+    "video/moviepy_bbb_0_30_vp8_vorbis_music.webm",
+    "video/autoeditor_example_h264_aac_speech_silence.mp4",
+    "video/moviepy_chaplin_h264_mp3.mp4",
+    "video/libopenshot_run_h264_noaudio.mp4",
+  ].map((f) => path.join(media, f));
+  await call("import_start", { projectId, paths: files });
+  await (await $('[data-testid="tab-variants"]')).click();
+  const generate = await $('[data-testid="variants-generate"]');
+  await browser.waitUntil(async () => await generate.isEnabled(), { timeout: 300_000, timeoutMsg: "the analyses did not finish" });
+  const count = await $('.variant-controls input[type="number"]');
+  await count.clearValue();
+  await count.setValue("1");
+  const seconds = (await $$('.variant-controls input[type="number"]'))[1];
+  await seconds.clearValue();
+  await seconds.setValue("60");
+  await browser.keys("Tab");
+  await generate.click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant"]')).length === 1, { timeout: 60_000 });
+  let clip = (await call("clips_list", { projectId }))[0];
+  while (clip.timeline.items.length < 30) {
+    const plan = await call("clip_preview", { clipId: clip.id });
+    const longest = plan.items.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+    clip = await call("clip_edit", { clipId: clip.id, edit: { op: "split", at: Math.round((longest.start + longest.end) / 2) } });
+  }
+  await browser.execute(() => location.reload());
+  await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", { timeout: 30_000 });
+  await (await $(`.project-list li[data-project-id="${projectId}"] button`)).click();
+  await (await $('[data-testid="tab-variants"]')).click();
+  await (await $('[data-testid="variant-play"]')).click();
+  const editor = await $('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  const plan = await call("clip_preview", { clipId: clip.id });
+  report.variant = { pieces: plan.items.length, duration_s: plan.duration_ns / 1e9 };
+
+  // 1. Edit to first frame: split at a playhead, undo it, swap a piece, undo that.
+  const ruler = await $('[data-testid="strip-ruler"]');
+  const { width } = await ruler.getSize();
+  await browser.execute(() => performance.clearMarks());
+  for (const fraction of [0.13, 0.37, 0.61, 0.84]) {
+    await ruler.click({ x: Math.round((fraction - 0.5) * width), y: 0 });
+    await browser.pause(300);
+    await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+    await browser.keys("s");
+    await browser.pause(700);
+    await browser.keys(["Control", "z"]);
+    await browser.keys(["Control"]);
+    await browser.pause(700);
+    await (await $('[data-testid="editor-swap"]')).click();
+    await browser.pause(900);
+    await (await $('[data-testid="editor-undo"]')).click();
+    await browser.pause(900);
+  }
+  const latencies = await browser.execute(() => {
+    const starts = performance.getEntriesByName("edit-start").map((e) => e.startTime);
+    const shown = performance.getEntriesByName("preview-updated").map((e) => e.startTime);
+    return starts.map((s) => {
+      const next = shown.find((t) => t >= s);
+      return next === undefined ? null : next - s;
+    });
+  });
+  const measured = latencies.filter((l) => l !== null).sort((a, b) => a - b);
+  report.edit_to_frame_ms = {
+    edits: latencies.length,
+    shown: measured.length,
+    median: measured[Math.floor(measured.length / 2)],
+    max: measured[measured.length - 1],
+  };
+
+  // 2 and 3. Play the whole variant: frames around each switch, drift from the clock.
+  await browser.keys("Home");
+  await browser.execute(() => performance.clearMarks());
+  await (await $('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", {
+    timeout: plan.duration_ns / 1e6 + 30_000,
+    timeoutMsg: "playback did not reach the end",
+  });
+  const playback = await browser.execute((fps) => {
+    const frames = performance.getEntriesByName("preview-frame").map((e) => e.startTime);
+    const switches = performance.getEntriesByName("preview-switch").map((e) => e.startTime);
+    const gapAround = (t) => {
+      let worst = 0;
+      for (let i = 1; i < frames.length; i += 1)
+        if (frames[i] >= t - 200 && frames[i - 1] <= t + 200) worst = Math.max(worst, frames[i] - frames[i - 1]);
+      return worst;
+    };
+    const gaps = switches.map(gapAround);
+    const all = frames.slice(1).map((t, i) => t - frames[i]);
+    return {
+      frames: frames.length,
+      switches: switches.length,
+      frame_interval_ms: 1000 / fps,
+      worst_gap_at_switch_ms: Math.max(0, ...gaps),
+      switches_with_a_held_frame: gaps.filter((g) => g > 2.5 * (1000 / fps)).length,
+      median_gap_ms: all.sort((a, b) => a - b)[Math.floor(all.length / 2)],
+    };
+  }, plan.fps);
+  report.playback = {
+    ...playback,
+    drift_max_ms: Number(await editor.getAttribute("data-drift-max-ms")),
+    drift_mean_ms: Number(await editor.getAttribute("data-drift-mean-ms")),
+  };
+  await harness.screenshot(browser, artifacts, "bench-editor-end");
+
+  // 4. Scrub across the whole strip for 3 s: the window's frame times meanwhile.
+  await browser.execute(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (window.__frames.length < 100000) window.__scrubRaf = requestAnimationFrame(tick);
+    };
+    window.__scrubRaf = requestAnimationFrame(tick);
+  });
+  const box = await ruler.getLocation();
+  const steps = 90;
+  let action = browser.action("pointer").move({ x: Math.round(box.x + 2), y: Math.round(box.y + 6) }).down();
+  for (let i = 1; i <= steps; i += 1) action = action.move({ x: Math.round(box.x + 2 + ((width - 4) * i) / steps), y: Math.round(box.y + 6), duration: 33 });
+  await action.up().perform();
+  const scrub = await browser.execute(() => {
+    cancelAnimationFrame(window.__scrubRaf);
+    const f = window.__frames.slice(2).sort((a, b) => a - b);
+    return {
+      frames: f.length,
+      median_ms: f[Math.floor(f.length / 2)],
+      p95_ms: f[Math.floor(f.length * 0.95)],
+      max_ms: f[f.length - 1],
+      over_16_7_ms: f.filter((x) => x > 17.5).length,
+    };
+  });
+  report.scrub = scrub;
+
+  // The earlier version's way to see an edit: render the variant (draft preset) and wait.
+  const out = mkdtempSync(path.join(os.tmpdir(), "ef-bench-render-"));
+  const started = Date.now();
+  const jobs = await call("export_start", { clipIds: [clip.id], preset: "draft", folder: out, encoder: null, overwrite: true });
+  const jobIds = jobs.map((j) => j.id);
+  await browser.waitUntil(
+    async () => {
+      const listed = await call("jobs_list", {});
+      return jobIds.every((id) => ["succeeded", "failed", "cancelled"].includes(listed.find((j) => j.id === id)?.status));
+    },
+    { timeout: 600_000, interval: 250 },
+  );
+  report.draft_render_s = (Date.now() - started) / 1000;
+  rmSync(out, { recursive: true, force: true });
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  if (browser) await browser.deleteSession().catch(() => {});
+  driver.kill();
+  rmSync(library, { recursive: true, force: true });
+}
+
+function $$(selector) {
+  return browser.$$(selector);
+}

@@ -1,0 +1,81 @@
+// Starting and driving the real app for window tests and window benchmarks: tauri-driver with
+// WebKitWebDriver, a session per app start, and calls into the app the way its UI makes them.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.end();
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`tauri-driver did not listen on ${port}`));
+        else setTimeout(attempt, 200);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Start tauri-driver with `env` for the app it launches; returns { driver, port }. */
+export async function startDriver(env) {
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const driver = spawn(
+    path.resolve(here, "../node_modules/.bin/tauri-driver"),
+    ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  await waitForPort(port, 30_000);
+  return { driver, port };
+}
+
+/** Start the app (a new session) and wait until its window has loaded. */
+export async function openApp(port, app) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app },
+    },
+  });
+  await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", {
+    timeout: 30_000,
+    timeoutMsg: "the app did not finish loading",
+  });
+  return browser;
+}
+
+/** Call a command the way the UI does; returns { value } or { failure }. */
+export function invoke(browser, command, args) {
+  return browser.executeAsync(
+    (command, args, done) => {
+      window.__TAURI_INTERNALS__.invoke(command, args).then(
+        (value) => done({ value }),
+        (e) => done({ failure: JSON.stringify(e) }),
+      );
+    },
+    command,
+    args,
+  );
+}
+
+export async function screenshot(browser, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
+  return file;
+}
