@@ -237,3 +237,48 @@ fn hostile_ranges_get_a_plain_answer() {
     assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(tail.bytes().unwrap().len(), 10);
 }
+
+#[test]
+fn a_filmstrip_is_made_once_and_shows_the_footage_second_by_second() {
+    let f = fixture();
+    let client = Client::new();
+    let url = f.server.source_url(&f.source_id, MediaKind::Filmstrip);
+    let first = client.get(&url).send().unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["content-type"], "image/jpeg");
+    let bytes = first.bytes().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("strip.jpg");
+    std::fs::write(&file, &bytes).unwrap();
+    // Checked by ffprobe: one 96×54 tile per second of the 9.64 s film.
+    let probed = common::ffprobe(&["-show_streams"], &file);
+    let stream = &probed["streams"][0];
+    assert_eq!(stream["width"], 96 * 10);
+    assert_eq!(stream["height"], 54);
+    // Tiles differ from one another (the film moves), and none is left black.
+    let gray = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-i"])
+        .arg(&file)
+        .args(["-f", "rawvideo", "-pix_fmt", "gray", "-"])
+        .output()
+        .unwrap()
+        .stdout;
+    let tile_mean = |i: usize| {
+        let mut sum = 0u64;
+        for y in 0..54 {
+            for x in 0..96 {
+                sum += u64::from(gray[y * 960 + i * 96 + x]);
+            }
+        }
+        sum as f64 / (96.0 * 54.0)
+    };
+    let means: Vec<f64> = (0..10).map(tile_mean).collect();
+    assert!(means.iter().all(|&m| m > 20.0), "{means:?}");
+    assert!(
+        means.windows(2).any(|w| (w[0] - w[1]).abs() > 1.0),
+        "{means:?}"
+    );
+    // Asked again, the kept strip comes back as it was.
+    let again = client.get(&url).send().unwrap().bytes().unwrap();
+    assert_eq!(again, bytes);
+}

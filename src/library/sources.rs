@@ -313,6 +313,13 @@ impl Library {
         })?;
         Ok(name.map(|n| self.thumbnails_dir().join(n)))
     }
+
+    /// Where the filmstrip of content `content_hash` is kept (made on first use).
+    pub fn filmstrip_path(&self, content_hash: &str) -> PathBuf {
+        self.thumbnails_dir()
+            .join("filmstrips")
+            .join(format!("{content_hash}.jpg"))
+    }
 }
 
 /// The file facts an upsert refreshes.

@@ -4,6 +4,7 @@
 mod codecs;
 pub mod decode;
 mod error;
+pub mod filmstrip;
 pub mod fingerprint;
 pub(crate) mod pipeline;
 pub mod probe;

@@ -37,6 +37,8 @@ pub enum MediaKind {
     Media,
     /// The source's JPEG thumbnail.
     Thumbnail,
+    /// Its filmstrip (made the first time it is asked for, then kept per content).
+    Filmstrip,
 }
 
 impl MediaKind {
@@ -44,6 +46,7 @@ impl MediaKind {
         match text {
             "media" => Some(Self::Media),
             "thumbnail" => Some(Self::Thumbnail),
+            "filmstrip" => Some(Self::Filmstrip),
             _ => None,
         }
     }
@@ -52,6 +55,7 @@ impl MediaKind {
         match self {
             Self::Media => "media",
             Self::Thumbnail => "thumbnail",
+            Self::Filmstrip => "filmstrip",
         }
     }
 }
@@ -249,7 +253,50 @@ fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused>
             // A thumbnail's name is its source's id and it is rewritten only on re-import.
             Ok((file, len, "image/jpeg", "private, max-age=60"))
         }
+        MediaKind::Filmstrip => {
+            let path = filmstrip(library, &source)?;
+            let file = serve::open_no_follow(&path).map_err(|_| NOT_FOUND)?;
+            let len = file.metadata().map_err(|_| NOT_FOUND)?.len();
+            // Kept per content: a changed file is a new content hash, hence a new strip.
+            Ok((file, len, "image/jpeg", "private, max-age=86400"))
+        }
     }
+}
+
+/// The source's filmstrip file, made now (from the file as imported) when it is not kept yet.
+fn filmstrip(
+    library: &Library,
+    source: &crate::library::sources::Source,
+) -> Result<std::path::PathBuf, Refused> {
+    let path = library.filmstrip_path(&source.content_hash);
+    if path.is_file() {
+        return Ok(path);
+    }
+    if !source.has_video {
+        return Err(NOT_FOUND);
+    }
+    serve::open_checked(source).map_err(|_| NOT_FOUND)?;
+    let made = crate::media::filmstrip::make(
+        std::path::Path::new(&source.path),
+        source.duration_s,
+        &crate::jobs::CancelToken::new(),
+    )
+    .map_err(|e| {
+        tracing::warn!(source = %source.id, "no filmstrip: {e}");
+        NOT_FOUND
+    })?;
+    let write = || -> std::io::Result<std::path::PathBuf> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let out = crate::fsutil::AtomicOutput::new(&path);
+        out.write_all(&made)?;
+        out.commit()
+    };
+    write().map_err(|e| {
+        tracing::error!(source = %source.id, "could not keep the filmstrip: {e}");
+        FAILED
+    })
 }
 
 #[cfg(test)]

@@ -45,6 +45,10 @@ try {
     "video/libopenshot_run_h264_noaudio.mp4",
   ].map((f) => path.join(media, f));
   await call("import_start", { projectId, paths: files });
+  await browser.waitUntil(
+    async () => (await call("jobs_list", {})).filter((j) => j.kind === "analyze" && j.status === "succeeded").length === files.length,
+    { timeout: 300_000, interval: 500, timeoutMsg: "the analyses did not finish" },
+  );
   await (await $('[data-testid="tab-variants"]')).click();
   const generate = await $('[data-testid="variants-generate"]');
   await browser.waitUntil(async () => await generate.isEnabled(), { timeout: 300_000, timeoutMsg: "the analyses did not finish" });
@@ -56,7 +60,10 @@ try {
   await seconds.setValue("60");
   await browser.keys("Tab");
   await generate.click();
-  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant"]')).length === 1, { timeout: 60_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="variant"]')).length === 1, { timeout: 60_000 }).catch(async (e) => {
+    await harness.screenshot(browser, artifacts, "bench-editor-no-variant");
+    throw e;
+  });
   let clip = (await call("clips_list", { projectId }))[0];
   while (clip.timeline.items.length < 30) {
     const plan = await call("clip_preview", { clipId: clip.id });

@@ -5,8 +5,8 @@ import { createSignal, For, Show } from "solid-js";
 import type { Clip } from "../bindings/Clip";
 import type { ItemEdit } from "../bindings/ItemEdit";
 import type { PreviewPlan } from "../bindings/PreviewPlan";
-import { mediaUrl } from "../stores/app";
 import { sources } from "../stores/library";
+import { PieceFrame } from "./PieceFrame";
 
 const NS = 1e9;
 /** Pointer travel before a press on a piece becomes a drag, px. */
@@ -147,7 +147,7 @@ export function TimelineStrip(props: {
                 title={`${i() + 1}. ${nameOf(item.source_id)} from ${(item.in_ns / NS).toFixed(2)} s, ${((item.end - item.start) / NS).toFixed(2)} s`}
                 onPointerDown={(e) => onItemDown(e, i())}
               >
-                <img src={mediaUrl(item.source_id, "thumbnail")} alt="" loading="lazy" draggable={false} />
+                <PieceFrame sourceId={item.source_id} inNs={item.in_ns} height={40} />
                 <span class="handle in" data-testid="trim-in" onPointerDown={(e) => onHandleDown(e, i(), "in")} />
                 <span class="handle out" data-testid="trim-out" onPointerDown={(e) => onHandleDown(e, i(), "out")} />
               </div>

@@ -4,7 +4,6 @@ import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { Clip } from "../bindings/Clip";
 import type { Mode } from "../bindings/Mode";
 import { formatDuration, plural } from "../format";
-import { mediaUrl } from "../stores/app";
 import { analysisOf } from "../stores/analysis";
 import { selectedProject, sources } from "../stores/library";
 import {
@@ -23,6 +22,7 @@ import { confirm, prompt } from "./Dialog";
 import { exportsOf, exportsVersion, reveal } from "../stores/exports";
 import { CaptionsPanel } from "./CaptionsPanel";
 import { Editor } from "./Editor";
+import { PieceFrame } from "./PieceFrame";
 import { openExport } from "./ExportDialog";
 
 /** A variant's finished exports with what they measured, newest first. */
@@ -135,7 +135,7 @@ function VariantCard(props: { clip: Clip; regenerate: () => void; open: () => vo
         <For each={props.clip.timeline.items}>
           {(item) => (
             <figure class="piece" title={`${nameOf(item.source_id)} ${(item.in / NS).toFixed(1)}–${(item.out / NS).toFixed(1)} s`}>
-              <img src={mediaUrl(item.source_id, "thumbnail")} alt="" loading="lazy" />
+              <PieceFrame sourceId={item.source_id} inNs={item.in} height={54} />
               <figcaption>{((item.out - item.in) / NS).toFixed(1)} s</figcaption>
             </figure>
           )}
