@@ -118,6 +118,7 @@ try {
   await browser.keys("Home");
   await browser.execute(() => performance.clearMarks());
   await (await $('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 10_000, timeoutMsg: "playback did not start" });
   await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", {
     timeout: plan.duration_ns / 1e6 + 30_000,
     timeoutMsg: "playback did not reach the end",
@@ -149,7 +150,23 @@ try {
   };
   await harness.screenshot(browser, artifacts, "bench-editor-end");
 
-  // 4. Scrub across the whole strip for 3 s: the window's frame times meanwhile.
+  // 4. Scrub across the whole strip for 3 s: the window's frame times meanwhile, against the
+  // same window doing nothing for 2 s (what this machine's webview manages at rest).
+  report.idle = await browser.executeAsync((done) => {
+    const start = performance.now();
+    const f = [];
+    let last = start;
+    const tick = (t) => {
+      f.push(t - last);
+      last = t;
+      if (t - start < 2000) requestAnimationFrame(tick);
+      else {
+        f.sort((a, b) => a - b);
+        done({ frames: f.length, median_ms: f[Math.floor(f.length / 2)], p95_ms: f[Math.floor(f.length * 0.95)] });
+      }
+    };
+    requestAnimationFrame(tick);
+  });
   await browser.execute(() => {
     window.__frames = [];
     let last = performance.now();
@@ -177,6 +194,36 @@ try {
     };
   });
   report.scrub = scrub;
+  // The same scrub driven from the page, one move every frame (no WebDriver between moves): the
+  // app's own cost of following the playhead.
+  report.scrub_in_page = await browser.executeAsync((done) => {
+    const ruler = document.querySelector('[data-testid="strip-ruler"]');
+    const box = ruler.getBoundingClientRect();
+    const send = (type, x) =>
+      ruler.dispatchEvent(new PointerEvent(type, { bubbles: true, clientX: x, clientY: box.top + 5, pointerId: 7, button: 0, isPrimary: true }));
+    const frames = [];
+    let i = 0;
+    let last = performance.now();
+    send("pointerdown", box.left + 1);
+    const step = (t) => {
+      frames.push(t - last);
+      last = t;
+      i += 1;
+      send("pointermove", box.left + (box.width * i) / 180);
+      if (i < 180) requestAnimationFrame(step);
+      else {
+        send("pointerup", box.right - 1);
+        frames.sort((a, b) => a - b);
+        done({
+          frames: frames.length,
+          median_ms: frames[Math.floor(frames.length / 2)],
+          p95_ms: frames[Math.floor(frames.length * 0.95)],
+          over_17_5_ms: frames.filter((x) => x > 17.5).length,
+        });
+      }
+    };
+    requestAnimationFrame(step);
+  });
 
   // The earlier version's way to see an edit: render the variant (draft preset) and wait.
   const out = mkdtempSync(path.join(os.tmpdir(), "ef-bench-render-"));

@@ -18,6 +18,7 @@ import { mediaUrl, showError } from "../stores/app";
 import { editItems, redo, swapItem, undo } from "../stores/editor";
 import { editCaption } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
+import { filmstripTile, TILE } from "./PieceFrame";
 import { TimelineStrip } from "./TimelineStrip";
 
 const NS = 1e9;
@@ -144,6 +145,35 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   // The piece edits act on: the one selected on the strip, else the one under the playhead.
   const [selected, setSelected] = createSignal<string | null>(null);
   const [zoom, setZoom] = createSignal(1);
+  const [scrubbing, setScrubbing] = createSignal(false);
+  /** While the playhead is dragged, the piece's filmstrip tile is drawn where the picture goes
+   * (a canvas: one tile copied per move, where a scaled sprite cost the webview ~50 ms). */
+  let scrubCanvas!: HTMLCanvasElement;
+  const strips = new Map<string, HTMLImageElement>();
+  const stripImage = (url: string) => {
+    let image = strips.get(url);
+    if (!image) {
+      image = new Image();
+      image.src = url;
+      strips.set(url, image);
+    }
+    return image;
+  };
+  createEffect(() => {
+    const p = plan();
+    const ctx = scrubCanvas?.getContext("2d");
+    if (!ctx) return;
+    ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
+    if (!scrubbing() || !p || p.items.length === 0) return;
+    const item = p.items[itemAt(p, now())];
+    if (!item.rect) return;
+    const tile = filmstripTile(item.source_id, (item.in_ns + now() - item.start) / NS);
+    const image = stripImage(tile.url);
+    if (!image.complete || image.naturalWidth === 0) return;
+    const scale = STAGE_HEIGHT / p.height;
+    const r = item.rect;
+    ctx.drawImage(image, tile.index * TILE.width, 0, TILE.width, TILE.height, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
+  });
   const target = () => {
     const items = props.clip.timeline.items;
     const chosen = items.find((i) => i.id === selected());
@@ -227,6 +257,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         onPointerMove={onStageMove}
         onPointerUp={onStageUp}
       >
+        <canvas ref={scrubCanvas} class="scrub-frame" data-testid="scrub-frame" width={stageWidth()} height={STAGE_HEIGHT} hidden={!scrubbing()} />
         <Show when={focusPreview()}>
           {(f) => <div class="focus-dot" style={{ left: `${f().x * 100}%`, top: `${f().y * 100}%` }} title="the new focus point in the picture" />}
         </Show>
@@ -291,7 +322,14 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
             zoom={zoom()}
             selected={selected()}
             select={setSelected}
-            seek={seek}
+            seek={(t) => {
+              setScrubbing(false);
+              seek(t);
+            }}
+            scrub={(t) => {
+              setScrubbing(true);
+              composer?.scrub(t);
+            }}
             edit={(edit) => void editItems(props.clip, edit)}
           />
         )}

@@ -7,6 +7,15 @@ import { sources } from "../stores/library";
 
 const TILE_WIDTH = 96;
 const TILE_HEIGHT = 54;
+export const TILE = { width: TILE_WIDTH, height: TILE_HEIGHT };
+
+/** Which tile of its source's filmstrip shows second `seconds`, and how many tiles there are. */
+export function filmstripTile(sourceId: string, seconds: number): { url: string; index: number; count: number } {
+  const duration = sources().find((s) => s.id === sourceId)?.duration_s ?? 0;
+  const interval = Math.max(1, duration / 120);
+  const count = Math.max(1, Math.ceil(duration / interval));
+  return { url: mediaUrl(sourceId, "filmstrip"), index: Math.min(count - 1, Math.round(seconds / interval)), count };
+}
 
 export function PieceFrame(props: { sourceId: string; inNs: number; height: number; class?: string }) {
   const style = () => {

@@ -9,6 +9,16 @@ import { sources } from "../stores/library";
 import { PieceFrame } from "./PieceFrame";
 
 const NS = 1e9;
+/** Keep receiving the pointer's moves outside the element; best effort (a pointer already
+ * released, or one made up by a script, cannot be captured and needs not be). */
+function capture(event: PointerEvent): void {
+  try {
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+  } catch {
+    // The strip still sees the moves that happen over it.
+  }
+}
+
 /** Pointer travel before a press on a piece becomes a drag, px. */
 const DRAG_PX = 5;
 
@@ -25,6 +35,8 @@ export function TimelineStrip(props: {
   selected: string | null;
   select: (itemId: string) => void;
   seek: (ns: number) => void;
+  /** A seek while the playhead is dragged (cheaper; a `seek` follows when it ends). */
+  scrub: (ns: number) => void;
   edit: (edit: ItemEdit) => void;
 }) {
   let inner!: HTMLDivElement;
@@ -45,25 +57,25 @@ export function TimelineStrip(props: {
 
   const onItemDown = (event: PointerEvent, index: number) => {
     if (event.button !== 0) return;
-    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    capture(event);
     setDrag({ kind: "move", index, startX: event.clientX, x: event.clientX, moved: false });
   };
   const onHandleDown = (event: PointerEvent, index: number, edge: "in" | "out") => {
     if (event.button !== 0) return;
     event.stopPropagation();
-    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    capture(event);
     setDrag({ kind: "trim", index, edge, startX: event.clientX, deltaNs: 0 });
   };
   const onRulerDown = (event: PointerEvent) => {
     if (event.button !== 0) return;
-    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    capture(event);
     setDrag({ kind: "scrub" });
     props.seek(timeAt(event.clientX));
   };
   const onMove = (event: PointerEvent) => {
     const d = drag();
     if (!d) return;
-    if (d.kind === "scrub") props.seek(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
+    if (d.kind === "scrub") props.scrub(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
     else if (d.kind === "move") setDrag({ ...d, x: event.clientX, moved: d.moved || Math.abs(event.clientX - d.startX) > DRAG_PX });
     else {
       const frames = Math.round(((event.clientX - d.startX) * nsPerPx()) / frameNs());
@@ -74,7 +86,10 @@ export function TimelineStrip(props: {
     const d = drag();
     setDrag(null);
     if (!d) return;
-    if (d.kind === "scrub") return;
+    if (d.kind === "scrub") {
+      props.seek(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
+      return;
+    }
     const item = props.clip.timeline.items[d.index];
     if (!item) return;
     if (d.kind === "move") {
@@ -166,7 +181,10 @@ export function TimelineStrip(props: {
         <Show when={marker() !== null}>
           <div class="drop-marker" style={{ left: pct(marker()!) }} />
         </Show>
-        <div class="playhead" data-testid="playhead" style={{ left: pct(props.now) }} />
+        {/* Moved by a transform on a layer of its own: moving it repaints none of the pieces. */}
+        <div class="playhead-track">
+          <div class="playhead" data-testid="playhead" style={{ transform: `translateX(${pct(props.now)})` }} />
+        </div>
       </div>
     </div>
   );

@@ -177,6 +177,15 @@ export class Composer {
     this.show(at);
   }
 
+  /** Move the playhead while it is dragged: only the clock moves (the window shows filmstrip
+   * tiles meanwhile; seeking video on every move costs the webview ~100 ms a frame). A [`seek`]
+   * follows when the drag ends. */
+  scrub(t: number): void {
+    if (this.on) this.pause();
+    this.position = Math.max(0, Math.min(t, this.plan.duration_ns));
+    this.listener.time(this.position);
+  }
+
   dispose(): void {
     this.on = false;
     cancelAnimationFrame(this.raf);
@@ -214,8 +223,8 @@ export class Composer {
       );
     }
     const seconds = sourceNs / NS;
-    if (slot.video.readyState >= 1) slot.video.currentTime = seconds;
-    else slot.pendingSeek = seconds;
+    if (slot.video.readyState < 1) slot.pendingSeek = seconds;
+    else slot.video.currentTime = seconds;
     this.place(slot.video, item);
   }
 
