@@ -774,3 +774,64 @@ fn denoise_lowers_steady_noise_against_the_speech_over_it() {
         cleaned - kept
     );
 }
+
+#[test]
+fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
+    use edit_factory::timeline::{AudioMode, Span};
+    let (dir, library, _) = library_with(&[]);
+    // Voice-only footage whose speech is all muted: what is left must not be amplified 40 dB.
+    let talk = dir.path().join("talk.mp4");
+    common::generate(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=320x240:d=11",
+            "-i",
+            common::media("speech/jfk.wav").to_str().unwrap(),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ],
+        &talk,
+    );
+    let project = library
+        .projects(&library.default_profile().unwrap().id)
+        .unwrap()[0]
+        .id
+        .clone();
+    let source = common::import(&library, &project, &[talk]).imported[0]
+        .source
+        .clone();
+    let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 10.5)]);
+    timeline.audio.mode = AudioMode::Mute;
+    timeline.audio.spans = vec![Span {
+        source_id: source.id.clone(),
+        start: nanos(0.3),
+        end: nanos(10.4),
+    }];
+    let out = dir.path().join("muted.mp4");
+    let report = export(
+        &library,
+        &timeline,
+        &preset::builtin("draft").unwrap(),
+        &out,
+    )
+    .expect("a mix silent by design is exported");
+    let (lufs, _) = ebur128(&out);
+    eprintln!(
+        "muted mix: {lufs:.1} LUFS, reported {:?}",
+        report.integrated_lufs
+    );
+    // Gated loudness measures only the residue that sounds (the edges of the muted speech), at
+    // its own level; lifted to the draft's −14 LUFS it would be blips.
+    assert!(lufs < -30.0, "the residue was lifted to {lufs:.1} LUFS");
+}

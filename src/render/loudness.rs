@@ -182,7 +182,30 @@ pub(crate) fn measure(
 }
 
 /// The gain, dB, that brings `measured` to the preset's loudness target (nothing for silence).
+/// Sound below this peak (−50 dBFS) is silence for [`audible`].
+const SILENCE_PEAK: f32 = 0.003_162;
+/// A mix with sound in less than this share of its time is silent by design (every voice muted,
+/// no music): what is left is residue (breaths, the edges of muted words), which lifting to the
+/// target would turn into loud blips. Gated loudness cannot tell: it measures only what sounds.
+const AUDIBLE_SHARE: f64 = 0.2;
+
+/// Whether the mix is meant to be heard, so its loudness must reach the preset's target.
+pub fn audible(measured: &Measured) -> bool {
+    if measured.integrated_lufs.is_none() || measured.block_peaks.is_empty() {
+        return false;
+    }
+    let sounding = measured
+        .block_peaks
+        .iter()
+        .filter(|&&p| p > SILENCE_PEAK)
+        .count();
+    sounding as f64 >= AUDIBLE_SHARE * measured.block_peaks.len() as f64
+}
+
 pub fn gain_db(measured: &Measured, preset: &Preset) -> f64 {
+    if !audible(measured) {
+        return 0.0;
+    }
     match measured.integrated_lufs {
         // Beyond ±24 dB it is noise being amplified or a mistake; the check after the render says so.
         Some(lufs) => (preset.loudness_lufs - lufs).clamp(-24.0, 24.0),

@@ -23,11 +23,13 @@ pub struct Verified {
     pub true_peak_dbtp: Option<f64>,
 }
 
-/// Check `file` against `preset` and the timeline's length.
+/// Check `file` against `preset` and the timeline's length; its loudness against the target only
+/// when `loudness_target` (a mix silent by design is left quiet).
 pub fn check(
     file: &Path,
     preset: &Preset,
     expected_s: f64,
+    loudness_target: bool,
     cancel: &CancelToken,
 ) -> Result<Verified, RenderError> {
     let info = crate::media::probe(file, cancel)?;
@@ -78,7 +80,7 @@ pub fn check(
         );
     }
     let (integrated, peak) = loudness(file, cancel)?;
-    if let Some(lufs) = integrated {
+    if let Some(lufs) = integrated.filter(|_| loudness_target) {
         if (lufs - preset.loudness_lufs).abs() > 1.0 {
             problems.push(format!(
                 "it measures {lufs:.1} LUFS instead of {:.1} ± 1",
