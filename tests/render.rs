@@ -767,6 +767,11 @@ fn denoise_lowers_steady_noise_against_the_speech_over_it() {
     let contrast = |file: &Path| common::rms_db(file, 4.0, 13.0) - common::rms_db(file, 0.5, 2.5);
     let kept = contrast(&render(false, "kept.mp4"));
     let cleaned = contrast(&render(true, "cleaned.mp4"));
+    // The denoiser's output differs a little from pass to pass; every export still passes its
+    // loudness and true-peak check (`export` fails otherwise).
+    for i in 0..3 {
+        render(true, &format!("again{i}.mp4"));
+    }
     eprintln!("speech over hiss: {kept:.1} dB kept, {cleaned:.1} dB denoised");
     assert!(
         cleaned - kept >= 10.0,

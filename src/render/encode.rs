@@ -248,6 +248,17 @@ pub(super) fn render(
     if let Some(points) = limiter {
         audio_chain.push(limiting_volume(points)?);
     }
+    if layout.audio.denoise {
+        // The denoiser's output is not the same from one pass to the next (it carries state across
+        // GES's seeks), so the envelope measured beforehand can miss its peaks by 3 dB: a hard limit
+        // on the samples 3 dB under full scale catches them.
+        let catch = make("audiodynamic")?;
+        catch.set_property_from_str("characteristics", "hard-knee");
+        catch.set_property_from_str("mode", "compressor");
+        catch.set_property("threshold", 0.708f32);
+        catch.set_property("ratio", 0.0f32);
+        audio_chain.push(catch);
+    }
     let cut = caps(
         "audio/x-raw",
         &[

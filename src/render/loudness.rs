@@ -185,13 +185,21 @@ pub(crate) fn measure(
 /// Sound below this peak (−50 dBFS) is silence for [`audible`].
 const SILENCE_PEAK: f32 = 0.003_162;
 /// A mix with sound in less than this share of its time is silent by design (every voice muted,
-/// no music): what is left is residue (breaths, the edges of muted words), which lifting to the
-/// target would turn into loud blips. Gated loudness cannot tell: it measures only what sounds.
+/// no music): what is left is residue (breaths, the edges of muted words).
 const AUDIBLE_SHARE: f64 = 0.2;
+/// A mix quieter than this is quiet by design (voices ducked or muted with nothing over them).
+/// Footage is not recorded this quietly; lifting it to the target would undo the duck.
+const QUIET_BY_DESIGN_LUFS: f64 = -40.0;
 
-/// Whether the mix is meant to be heard, so its loudness must reach the preset's target.
+/// Whether the mix is meant to be heard, so its loudness must reach the preset's target. A mix
+/// silent or quiet by design (see the constants) is kept at its own level: lifting it would turn
+/// residue into loud blips, or bring ducked voices back. Gated loudness alone cannot tell silence
+/// by design, since it measures only what sounds.
 pub fn audible(measured: &Measured) -> bool {
-    if measured.integrated_lufs.is_none() || measured.block_peaks.is_empty() {
+    let Some(lufs) = measured.integrated_lufs else {
+        return false;
+    };
+    if lufs < QUIET_BY_DESIGN_LUFS || measured.block_peaks.is_empty() {
         return false;
     }
     let sounding = measured

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -725,4 +725,77 @@ test("variants triage: duplicate, rename, move between variants with the keyboar
   await (await browser.$('[data-testid="dialog-ok"]')).click();
   await browser.waitUntil(async () => (await cards()).length === 1, { timeout: 5000, timeoutMsg: "the variant was not deleted" });
   assert.deepEqual(await names(), ["Variant 1"]);
+});
+
+test("the caption over the preview at t lies where the export burns it at t", async () => {
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clip = (await invoke("clips_list", { projectId })).value[0];
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  // The longest caption, at its middle.
+  const cue = [...clip.timeline.captions.cues].sort((a, b) => b.text.length - a.text.length)[0];
+  const t = Math.round((cue.start + cue.end) / 2);
+  const ruler = await browser.$('[data-testid="strip-ruler"]');
+  const { width } = await ruler.getSize();
+  await ruler.click({ x: Math.round((t / plan.duration_ns - 0.5) * width), y: 0 });
+  await browser.waitUntil(
+    async () => (await browser.execute(() => document.querySelector('[data-testid="editor"] [data-testid="caption-text"]')?.textContent ?? "")).trim() === cue.text,
+    { timeout: 5000, timeoutMsg: `the caption "${cue.text}" is not over the picture` },
+  );
+  const shownAt = Number(await editor.getAttribute("data-now"));
+  // The overlay's text box, as a share of the stage.
+  const box = await browser.execute(() => {
+    const stage = document.querySelector('[data-testid="stage"]').getBoundingClientRect();
+    const text = document.querySelector('[data-testid="editor"] [data-testid="caption-text"]').getBoundingClientRect();
+    return { x0: (text.left - stage.left) / stage.width, x1: (text.right - stage.left) / stage.width, y0: (text.top - stage.top) / stage.height, y1: (text.bottom - stage.top) / stage.height };
+  });
+  await screenshot("editor-caption-overlay");
+
+  // The same timeline exported with and without its captions (the command-line tool on the same
+  // library), up to just past t; the caption is where the two frames at t differ.
+  const cli = path.join(path.dirname(app), "edit-factory");
+  const work = mkdtempSync(path.join(os.tmpdir(), "ef-e2e-overlay-"));
+  const keep = plan.items.filter((item) => item.start <= shownAt).length;
+  const end = plan.items[keep - 1].end;
+  const timeline = { ...clip.timeline, items: clip.timeline.items.slice(0, keep) };
+  timeline.captions = { ...timeline.captions, cues: timeline.captions.cues.filter((c) => c.end <= end) };
+  const exportOf = (name, captions) => {
+    const file = path.join(work, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ ...timeline, captions }));
+    const out = path.join(work, `${name}.mp4`);
+    const run = spawnSync(cli, ["--library", library, "export", "--timeline", file, "--out", out], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    return out;
+  };
+  const withCaption = exportOf("captioned", timeline.captions);
+  const without = exportOf("plain", null);
+  const frame = (file) => {
+    const run = spawnSync("ffmpeg", ["-loglevel", "error", "-ss", String(shownAt / 1e9), "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"], { maxBuffer: 1 << 24 });
+    assert.equal(run.status, 0, String(run.stderr));
+    return run.stdout;
+  };
+  const [a, b] = [frame(withCaption), frame(without)];
+  const [w, h] = [plan.width, plan.height];
+  let [x0, y0, x1, y1] = [w, h, 0, 0];
+  for (let y = 0; y < h; y += 1)
+    for (let x = 0; x < w; x += 1)
+      if (Math.abs(a[y * w + x] - b[y * w + x]) > 48) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  rmSync(work, { recursive: true, force: true });
+  assert.ok(x1 > x0 && y1 > y0, "no caption in the exported frame");
+  // Edges compared in stage pixels (the preview's own scale).
+  const stageH = 540;
+  const stageW = (stageH * w) / h;
+  const gaps = {
+    left: Math.abs(x0 / w - box.x0) * stageW,
+    right: Math.abs(x1 / w - box.x1) * stageW,
+    top: Math.abs(y0 / h - box.y0) * stageH,
+    bottom: Math.abs(y1 / h - box.y1) * stageH,
+  };
+  console.log(`caption box, preview against export (stage px): ${JSON.stringify(gaps)}`);
+  // Vertical placement must agree closely; horizontally the two text renderers (WebKit, libass)
+  // differ a little in width.
+  assert.ok(gaps.top <= 6 && gaps.bottom <= 6, `caption rows differ: ${JSON.stringify(gaps)}`);
+  assert.ok(gaps.left <= 10 && gaps.right <= 10, `caption columns differ: ${JSON.stringify(gaps)}`);
 });
