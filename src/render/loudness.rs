@@ -191,10 +191,11 @@ const AUDIBLE_SHARE: f64 = 0.2;
 /// Footage is not recorded this quietly; lifting it to the target would undo the duck.
 const QUIET_BY_DESIGN_LUFS: f64 = -40.0;
 
-/// Whether the mix is meant to be heard, so its loudness must reach the preset's target. A mix
-/// silent or quiet by design (see the constants) is kept at its own level: lifting it would turn
-/// residue into loud blips, or bring ducked voices back. Gated loudness alone cannot tell silence
-/// by design, since it measures only what sounds.
+/// Whether a mix whose plan lowers the footage's voices (with nothing over them) is still meant to
+/// be heard, so its loudness must reach the preset's target. One silent or quiet by design (see
+/// the constants) is kept at its own level: lifting it would turn residue into loud blips, or
+/// bring ducked voices back. Gated loudness alone cannot tell silence by design, since it measures
+/// only what sounds.
 pub fn audible(measured: &Measured) -> bool {
     let Some(lufs) = measured.integrated_lufs else {
         return false;
@@ -211,9 +212,6 @@ pub fn audible(measured: &Measured) -> bool {
 }
 
 pub fn gain_db(measured: &Measured, preset: &Preset) -> f64 {
-    if !audible(measured) {
-        return 0.0;
-    }
     match measured.integrated_lufs {
         // Beyond ±24 dB it is noise being amplified or a mistake; the check after the render says so.
         Some(lufs) => (preset.loudness_lufs - lufs).clamp(-24.0, 24.0),

@@ -205,7 +205,17 @@ pub fn export(
     let measured = loudness::measure(&layout, preset, cancel, |f| {
         progress(f * 0.15, "measuring loudness")
     })?;
-    let mut gain_db = loudness::gain_db(&measured, preset);
+    // Only a plan that lowers the footage's own sound with nothing over it can be quiet by design;
+    // any other mix is brought to the target, however quiet the footage.
+    let lowered_alone = timeline.audio.mode != crate::timeline::AudioMode::Keep
+        && timeline.voiceover.is_none()
+        && timeline.music.is_none();
+    let audible = !lowered_alone || loudness::audible(&measured);
+    let mut gain_db = if audible {
+        loudness::gain_db(&measured, preset)
+    } else {
+        0.0
+    };
     // A little under the ceiling: AAC encoding adds up to a few tenths of a dB of overshoot (−1.3 dBTP came out at −1.0).
     let ceiling = 10f64.powf((preset.true_peak_dbtp - 0.5) / 20.0);
     tracing::info!(
@@ -274,7 +284,6 @@ pub fn export(
             outcome => outcome?,
         }
         progress(from + span, "checking the export");
-        let audible = loudness::audible(&measured);
         let report = verify::check(output.partial_path(), preset, duration_s, audible, cancel)?;
         let missed = report
             .integrated_lufs
