@@ -75,6 +75,8 @@ export function invoke(browser, command, args) {
 
 export async function screenshot(browser, dir, name) {
   mkdirSync(dir, { recursive: true });
+  // Let the window paint what the test just checked (a capture can otherwise show an older frame).
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150))));
   const file = path.join(dir, `${name}.png`);
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
   return file;

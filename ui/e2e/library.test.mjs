@@ -481,9 +481,10 @@ test("install a speech model, caption a variant from its speech, edit a cue, sty
   await size.clearValue();
   await size.setValue("120");
   await browser.keys("Tab");
-  await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="caption-overlay"]')?.style.fontSize)) === "20px", {
+  // The caption's line is 120 × 320 / 1920 px, as libass sizes the font's whole cell.
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="caption-overlay"]')?.style.lineHeight)) === "20px", {
     timeout: 5000,
-    timeoutMsg: "the preview's text is not 120 × 320 / 1920 px",
+    timeoutMsg: "the preview's caption line is not 120 × 320 / 1920 px",
   });
 
   // Duck the voices: the sound strip draws what is taken away.
@@ -794,11 +795,9 @@ test("the caption over the preview at t lies where the export burns it at t", as
     bottom: Math.abs(y1 / h - box.y1) * stageH,
   };
   console.log(`caption box, preview against export (stage px): ${JSON.stringify(gaps)}`);
-  // Placement: the caption's bottom line and its horizontal centre agree within a few stage
-  // pixels. Its size does not yet: libass draws the same font size about a fifth larger than the
-  // webview (see the issue note), so the tops and sides are only logged.
+  // Within a few stage pixels on every side. The overlay's box is its text's line cell, the
+  // export's is the ink, so the tops differ by the room above the letters (about 5 px here).
   const centre = Math.abs((x0 + x1) / 2 / w - (box.x0 + box.x1) / 2) * stageW;
   console.log(`caption centre apart: ${centre.toFixed(1)} stage px`);
-  assert.ok(gaps.bottom <= 4, `caption bottoms differ: ${JSON.stringify(gaps)}`);
-  assert.ok(centre <= 4, `caption centres differ by ${centre.toFixed(1)} px: ${JSON.stringify(gaps)}`);
+  for (const [edge, gap] of Object.entries(gaps)) assert.ok(gap <= 6, `the caption's ${edge} edges differ by ${gap.toFixed(1)} px: ${JSON.stringify(gaps)}`);
 });

@@ -4,6 +4,7 @@
 import { For, Show } from "solid-js";
 import type { CaptionStyle } from "../bindings/CaptionStyle";
 import type { Cue } from "../bindings/Cue";
+import { assEm } from "../fonts";
 
 export function CaptionOverlay(props: { cue: Cue | undefined; style: CaptionStyle; scale: number; now?: number }) {
   const s = () => props.style;
@@ -19,7 +20,9 @@ export function CaptionOverlay(props: { cue: Cue | undefined; style: CaptionStyl
             bottom: `${100 - s().position}%`,
             "text-align": s().align,
             "font-family": `"${s().font}"`,
-            "font-size": `${s().size * props.scale}px`,
+            // The line is `size` tall (the font's whole cell, as libass sizes it); the em is less.
+            "font-size": `${s().size * props.scale * assEm(s().font)}px`,
+            "line-height": `${s().size * props.scale}px`,
             "letter-spacing": `${s().letter_spacing * props.scale}px`,
             color: s().color,
             "-webkit-text-stroke": s().box_enabled ? "0" : `${s().outline_width * props.scale}px ${s().outline_color}`,
