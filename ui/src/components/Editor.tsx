@@ -16,7 +16,7 @@ import type { FramingMode } from "../bindings/FramingMode";
 import { Composer, itemAt } from "../preview/composer";
 import { mediaUrl, showError } from "../stores/app";
 import { editItems, redo, swapItem, undo } from "../stores/editor";
-import { editCaption } from "../stores/speech";
+import { editCaption, speechOf, speechVersion } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
 import { filmstripTile, TILE } from "./PieceFrame";
 import { TimelineStrip } from "./TimelineStrip";
@@ -46,6 +46,11 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         return undefined;
       }
     },
+  );
+  // The sources' loudness and speech for the sound track, again when speech work on them ends.
+  const [speech] = createResource(
+    () => ({ id: props.clip.id, version: speechVersion(props.clip.id), updated: props.clip.updated_at }),
+    (key) => speechOf(key.id).catch(() => undefined),
   );
   let composer: Composer | null = null;
   const stageWidth = () => {
@@ -318,6 +323,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
           <TimelineStrip
             clip={props.clip}
             plan={p()}
+            speech={speech()}
             now={now()}
             zoom={zoom()}
             selected={selected()}

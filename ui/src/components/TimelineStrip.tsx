@@ -5,8 +5,10 @@ import { createSignal, For, Show } from "solid-js";
 import type { Clip } from "../bindings/Clip";
 import type { ItemEdit } from "../bindings/ItemEdit";
 import type { PreviewPlan } from "../bindings/PreviewPlan";
+import type { SourceSpeech } from "../bindings/SourceSpeech";
 import { sources } from "../stores/library";
 import { PieceFrame } from "./PieceFrame";
+import { SoundStrip } from "./SoundStrip";
 
 const NS = 1e9;
 /** Keep receiving the pointer's moves outside the element; best effort (a pointer already
@@ -30,6 +32,8 @@ type Drag =
 export function TimelineStrip(props: {
   clip: Clip;
   plan: PreviewPlan;
+  /** The sources' loudness and speech, for the footage's sound track (once known). */
+  speech: SourceSpeech[] | undefined;
   now: number;
   zoom: number;
   selected: string | null;
@@ -169,6 +173,9 @@ export function TimelineStrip(props: {
             )}
           </For>
         </div>
+        <div class="strip-audio" title="The footage's sound (loudness from the analysis; what muting or ducking takes away in orange)">
+          <Show when={props.speech}>{(speech) => <SoundStrip clip={props.clip} speech={speech()} />}</Show>
+        </div>
         <div class="strip-cues">
           <For each={cues()}>
             {(cue) => (
@@ -177,6 +184,22 @@ export function TimelineStrip(props: {
               </div>
             )}
           </For>
+        </div>
+        <div class="strip-extras">
+          <For each={props.plan.voiceover?.parts ?? []}>
+            {(part) => (
+              <div class="strip-voice" style={{ left: pct(part.at), width: pct(part.to - part.from) }} title="voice-over" />
+            )}
+          </For>
+          <Show when={props.plan.music}>
+            {(music) => (
+              <div
+                class="strip-music"
+                style={{ left: "0%", width: music().looped ? "100%" : pct(Math.min(music().length, props.plan.duration_ns)) }}
+                title="music"
+              />
+            )}
+          </Show>
         </div>
         <Show when={marker() !== null}>
           <div class="drop-marker" style={{ left: pct(marker()!) }} />
