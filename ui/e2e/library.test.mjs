@@ -206,14 +206,25 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
     timeoutMsg: "30 sources after the import",
   });
 
-  // Large enough that the cancel lands while it runs (files seen before import quickly).
-  const second = footageFolder(150);
+  const second = footageFolder(40);
   const cancelId = await startImport([second]);
-  await browser.waitUntil(async () => ((await jobState(cancelId))?.progress ?? 0) > 0, {
-    timeout: 30_000,
-    timeoutMsg: "the second import never started",
-  });
-  await (await browser.$(`[data-job-id="${cancelId}"] [data-testid="job-cancel"]`)).click();
+  // Cancel from the page the moment the bar moves: files seen before import quickly, and a
+  // WebDriver round trip per look could let it finish first.
+  const clicked = await browser.executeAsync((id, done) => {
+    const deadline = Date.now() + 30_000;
+    const look = () => {
+      const row = document.querySelector(`[data-job-id="${id}"]`);
+      const bar = row?.querySelector('[data-testid="job-progress"]');
+      const cancel = row?.querySelector('[data-testid="job-cancel"]');
+      if (cancel && bar && Number(bar.getAttribute("aria-valuenow")) > 0) {
+        cancel.click();
+        done(true);
+      } else if (Date.now() > deadline) done(false);
+      else setTimeout(look, 5);
+    };
+    look();
+  }, cancelId);
+  assert.ok(clicked, "the second import never started");
   await browser.waitUntil(async () => (await jobState(cancelId))?.status === "cancelled", {
     timeout: 20_000,
     timeoutMsg: "the import was not cancelled",
@@ -226,7 +237,7 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
     { timeout: 5000, timeoutMsg: "no cancel notification" },
   );
   const cards = (await browser.$$('[data-testid="source-card"]')).length;
-  assert.ok(cards >= 30 && cards < 180, `some but not all of the second folder imported: ${cards}`);
+  assert.ok(cards >= 30 && cards < 70, `some but not all of the second folder imported: ${cards}`);
   await screenshot("job-cancelled");
   rmSync(first, { recursive: true, force: true });
   rmSync(second, { recursive: true, force: true });
