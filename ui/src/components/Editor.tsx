@@ -256,7 +256,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       <div
         class="stage"
         data-testid="stage"
-        classList={{ reframing: focusPreview() !== null }}
+        classList={{ reframing: focusPreview() !== null, scrubbing: scrubbing() }}
         style={{ width: `${stageWidth()}px`, height: `${STAGE_HEIGHT}px` }}
         onPointerDown={onStageDown}
         onPointerMove={onStageMove}
