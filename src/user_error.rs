@@ -16,6 +16,7 @@ use crate::media::MediaError;
 use crate::media_server::MediaServerError;
 use crate::render::RenderError;
 use crate::speech::SpeechError;
+use crate::timeline::edit::ItemEditError;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -63,6 +64,7 @@ user_error_from! {
     MediaError => MediaError::hint,
     ImportError => ImportError::hint,
     JobError => JobError::hint,
+    ItemEditError => ItemEditError::hint,
     NoHomeDir => |_: &NoHomeDir| None,
     LoggingError => |_: &LoggingError| Some("check that the log directory is writable"),
     MediaServerError => |_: &MediaServerError| Some("another program may be blocking loopback ports; restart the app"),

@@ -33,6 +33,18 @@ fn library_with(
     (dir, library, sources)
 }
 
+/// Import one more file (made by the test) into the library's project; its source.
+fn import_file(library: &Library, file: &Path) -> edit_factory::library::sources::Source {
+    let project = library
+        .projects(&library.default_profile().unwrap().id)
+        .unwrap()[0]
+        .id
+        .clone();
+    let report = common::import(library, &project, &[file.to_path_buf()]);
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    report.imported[0].source.clone()
+}
+
 fn item(source: &edit_factory::library::sources::Source, from: f64, to: f64) -> Item {
     Item {
         id: edit_factory::library::new_id(),
@@ -210,14 +222,7 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
     // A source changed or deleted after it was imported (the library has not checked it since).
     let copy = dir.path().join("copy.mp4");
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &copy).unwrap();
-    let project = library
-        .projects(&library.default_profile().unwrap().id)
-        .unwrap()[0]
-        .id
-        .clone();
-    let copied = common::import(&library, &project, std::slice::from_ref(&copy)).imported[0]
-        .source
-        .clone();
+    let copied = import_file(&library, &copy);
     let on_copy = Timeline::of_items("draft", vec![item(&copied, 1.0, 2.0)]);
     std::fs::OpenOptions::new()
         .append(true)
@@ -442,14 +447,7 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
     // The music: a steady 5 s tone, so its level in the export shows the envelope plainly.
     let tone = dir.path().join("tone.wav");
     common::generate(&["-f", "lavfi", "-i", "sine=f=440:d=5", "-ac", "2"], &tone);
-    let project = library
-        .projects(&library.default_profile().unwrap().id)
-        .unwrap()[0]
-        .id
-        .clone();
-    let music = common::import(&library, &project, &[tone]).imported[0]
-        .source
-        .clone();
+    let music = import_file(&library, &tone);
     let by_name = |part: &str| {
         sources
             .iter()
@@ -659,14 +657,7 @@ fn centre_channel_cancellation_takes_out_what_is_in_the_middle_of_the_music() {
         ],
         &song,
     );
-    let project = library
-        .projects(&library.default_profile().unwrap().id)
-        .unwrap()[0]
-        .id
-        .clone();
-    let music = common::import(&library, &project, &[song]).imported[0]
-        .source
-        .clone();
+    let music = import_file(&library, &song);
     let render = |vocals: VocalRemoval, name: &str| {
         let mut timeline = Timeline::of_items("draft", vec![item(film, 0.0, 5.0)]);
         timeline.audio.mode = AudioMode::Mute;
@@ -742,14 +733,7 @@ fn denoise_lowers_steady_noise_against_the_speech_over_it() {
         ],
         &noisy,
     );
-    let project = library
-        .projects(&library.default_profile().unwrap().id)
-        .unwrap()[0]
-        .id
-        .clone();
-    let source = common::import(&library, &project, &[noisy]).imported[0]
-        .source
-        .clone();
+    let source = import_file(&library, &noisy);
     let render = |denoise: bool, name: &str| {
         let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 13.5)]);
         timeline.audio.denoise = denoise;
@@ -808,14 +792,7 @@ fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
         ],
         &talk,
     );
-    let project = library
-        .projects(&library.default_profile().unwrap().id)
-        .unwrap()[0]
-        .id
-        .clone();
-    let source = common::import(&library, &project, &[talk]).imported[0]
-        .source
-        .clone();
+    let source = import_file(&library, &talk);
     let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 10.5)]);
     timeline.audio.mode = AudioMode::Mute;
     timeline.audio.spans = vec![Span {

@@ -10,20 +10,6 @@ use crate::timeline::edit::{self, Context, ItemEdit, ItemEditError};
 use crate::timeline::{nanos, Nanos};
 use crate::user_error::UserError;
 
-impl From<ItemEditError> for UserError {
-    fn from(e: ItemEditError) -> Self {
-        let hint = match e {
-            ItemEditError::SplitOutside { .. } => {
-                Some("move the playhead inside a piece, away from its ends")
-            }
-            ItemEditError::OutsideSource { .. } => Some("drag the handle back inside the footage"),
-            ItemEditError::LastItem => Some("add another piece first, or delete the variant"),
-            _ => None,
-        };
-        UserError::new(e.to_string(), hint)
-    }
-}
-
 /// Apply `item_edit` to the variant and save it as one undoable step.
 pub fn edit_items(
     library: &Library,
@@ -185,10 +171,8 @@ mod tests {
     fn the_longest_free_stretch_skips_what_is_taken() {
         assert_eq!(longest_free((0, 10), &[]), (0, 10));
         assert_eq!(longest_free((0, 10), &[(2, 4), (5, 6)]), (6, 10));
-        assert_eq!(
-            longest_free((0, 10), &[(0, 10)]).1 - longest_free((0, 10), &[(0, 10)]).0,
-            0
-        );
+        let (from, to) = longest_free((0, 10), &[(0, 10)]);
+        assert_eq!(to - from, 0, "nothing is free");
         assert_eq!(longest_free((3, 10), &[(0, 5), (8, 20)]), (5, 8));
     }
 }

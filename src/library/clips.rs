@@ -71,6 +71,38 @@ fn store(tx: &Connection, clip_id: &str, timeline_json: &str) -> Result<Clip, Li
     get(tx, clip_id)
 }
 
+/// A new (unselected, draft) variant; returns its id.
+fn insert(
+    tx: &Connection,
+    project_id: &str,
+    index: u32,
+    name: &str,
+    timeline: &Timeline,
+) -> Result<String, LibraryError> {
+    let id = new_id();
+    tx.execute(
+        &format!(
+            "INSERT INTO clips (id, project_id, variant_index, name, timeline, selected,
+                status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, 'draft', {NOW_SQL}, {NOW_SQL})"
+        ),
+        params![id, project_id, index, name, timeline.to_json()],
+    )?;
+    Ok(id)
+}
+
+/// Number a project's variants 1, 2, … in their order; returns how many there are.
+fn renumber(tx: &Connection, project_id: &str) -> Result<usize, LibraryError> {
+    let clips = list(tx, project_id)?;
+    for (i, clip) in clips.iter().enumerate() {
+        tx.execute(
+            "UPDATE clips SET variant_index = ?2 WHERE id = ?1",
+            params![clip.id, i as u32 + 1],
+        )?;
+    }
+    Ok(clips.len())
+}
+
 fn list(conn: &Connection, project_id: &str) -> Result<Vec<Clip>, LibraryError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM clips WHERE project_id = ?1 ORDER BY variant_index"
@@ -261,22 +293,8 @@ impl Library {
                 [&original.project_id],
                 |r| r.get(0),
             )?;
-            let id = new_id();
             let name: String = format!("{} copy", original.name).chars().take(80).collect();
-            tx.execute(
-                &format!(
-                    "INSERT INTO clips (id, project_id, variant_index, name, timeline, selected,
-                        status, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0, 'draft', {NOW_SQL}, {NOW_SQL})"
-                ),
-                params![
-                    id,
-                    original.project_id,
-                    index,
-                    name,
-                    original.timeline.to_json()
-                ],
-            )?;
+            let id = insert(tx, &original.project_id, index, &name, &original.timeline)?;
             get(tx, &id)
         })
     }
@@ -287,12 +305,7 @@ impl Library {
         self.write(|tx| {
             let clip = get(tx, clip_id)?;
             tx.execute("DELETE FROM clips WHERE id = ?1", [clip_id])?;
-            for (i, other) in list(tx, &clip.project_id)?.iter().enumerate() {
-                tx.execute(
-                    "UPDATE clips SET variant_index = ?2 WHERE id = ?1",
-                    params![other.id, i as u32 + 1],
-                )?;
-            }
+            renumber(tx, &clip.project_id)?;
             Ok(())
         })
     }
@@ -310,29 +323,10 @@ impl Library {
                 "DELETE FROM clips WHERE project_id = ?1 AND selected = 0",
                 [project_id],
             )?;
-            let kept = list(tx, project_id)?;
-            for (i, clip) in kept.iter().enumerate() {
-                tx.execute(
-                    "UPDATE clips SET variant_index = ?2 WHERE id = ?1",
-                    params![clip.id, i as u32 + 1],
-                )?;
-            }
+            let kept = renumber(tx, project_id)?;
             for (i, timeline) in timelines.iter().enumerate() {
-                let index = (kept.len() + i) as u32 + 1;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO clips (id, project_id, variant_index, name, timeline, selected,
-                            status, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, 0, 'draft', {NOW_SQL}, {NOW_SQL})"
-                    ),
-                    params![
-                        new_id(),
-                        project_id,
-                        index,
-                        format!("Variant {index}"),
-                        timeline.to_json()
-                    ],
-                )?;
+                let index = (kept + i) as u32 + 1;
+                insert(tx, project_id, index, &format!("Variant {index}"), timeline)?;
             }
             list(tx, project_id)
         })

@@ -191,12 +191,19 @@ const AUDIBLE_SHARE: f64 = 0.2;
 /// Footage is not recorded this quietly; lifting it to the target would undo the duck.
 const QUIET_BY_DESIGN_LUFS: f64 = -40.0;
 
-/// Whether a mix whose plan lowers the footage's voices (with nothing over them) is still meant to
-/// be heard, so its loudness must reach the preset's target. One silent or quiet by design (see
-/// the constants) is kept at its own level: lifting it would turn residue into loud blips, or
-/// bring ducked voices back. Gated loudness alone cannot tell silence by design, since it measures
-/// only what sounds.
-pub fn audible(measured: &Measured) -> bool {
+/// Whether the mix of `timeline` must reach the preset's loudness target. Only a plan that lowers
+/// the footage's voices with nothing over them (no voice-over, no music) can be silent or quiet by
+/// design (see the constants); such a mix is kept at its own level, since lifting it would turn
+/// residue into loud blips or bring ducked voices back. Any other mix is held to the target,
+/// however quiet the footage. Gated loudness alone cannot tell silence by design: it measures only
+/// what sounds.
+pub fn held_to_target(measured: &Measured, timeline: &crate::timeline::Timeline) -> bool {
+    let lowered_alone = timeline.audio.mode != crate::timeline::AudioMode::Keep
+        && timeline.voiceover.is_none()
+        && timeline.music.is_none();
+    if !lowered_alone {
+        return true;
+    }
     let Some(lufs) = measured.integrated_lufs else {
         return false;
     };

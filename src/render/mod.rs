@@ -205,12 +205,7 @@ pub fn export(
     let measured = loudness::measure(&layout, preset, cancel, |f| {
         progress(f * 0.15, "measuring loudness")
     })?;
-    // Only a plan that lowers the footage's own sound with nothing over it can be quiet by design;
-    // any other mix is brought to the target, however quiet the footage.
-    let lowered_alone = timeline.audio.mode != crate::timeline::AudioMode::Keep
-        && timeline.voiceover.is_none()
-        && timeline.music.is_none();
-    let audible = !lowered_alone || loudness::audible(&measured);
+    let audible = loudness::held_to_target(&measured, timeline);
     let mut gain_db = if audible {
         loudness::gain_db(&measured, preset)
     } else {

@@ -83,6 +83,20 @@ pub enum ItemEditError {
     BadFraming,
 }
 
+impl ItemEditError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::SplitOutside { .. } => {
+                Some("move the playhead inside a piece, away from its ends")
+            }
+            Self::OutsideSource { .. } => Some("drag the handle back inside the footage"),
+            Self::LastItem => Some("add another piece first, or delete the variant"),
+            _ => None,
+        }
+    }
+}
+
 /// What an edit needs to know besides the timeline: how long a source is, and how long an item
 /// plays in the output (its length on the preset's frame grid).
 pub struct Context<'a> {

@@ -31,6 +31,7 @@ try {
     return r.value;
   };
   const $ = (s) => browser.$(s);
+  const $$ = (s) => browser.$$(s);
 
   // A project of real footage, analysed, with one long variant cut into 30 pieces.
   await (await $('[data-testid="project-new"]')).click();
@@ -244,8 +245,4 @@ try {
   if (browser) await browser.deleteSession().catch(() => {});
   driver.kill();
   rmSync(library, { recursive: true, force: true });
-}
-
-function $$(selector) {
-  return browser.$$(selector);
 }

@@ -111,8 +111,8 @@ function VariantCard(props: { clip: Clip; regenerate: () => void; open: () => vo
         >
           ✎
         </button>
-        <button class="icon" title="Duplicate" aria-label={`Duplicate ${props.clip.name}`} data-testid="variant-duplicate" onClick={() => void duplicateClip(props.clip)}>
-          ⧉
+        <button class="small" title="Make a copy to try something without losing this one" data-testid="variant-duplicate" onClick={() => void duplicateClip(props.clip)}>
+          Copy
         </button>
         <button
           class="icon danger"

@@ -208,10 +208,7 @@ export class Composer {
     const item = this.plan.items[index];
     slot.index = index;
     if (!item || !(item.has_video || item.has_audio)) return;
-    const src = this.url(item.source_id);
-    if (slot.video.dataset.src !== src) {
-      slot.video.dataset.src = src;
-      slot.video.src = src;
+    if (setSource(slot.video, this.url(item.source_id))) {
       // Before its metadata a video cannot seek (WebKit drops the position): seek once it can.
       slot.video.addEventListener(
         "loadedmetadata",
@@ -341,19 +338,9 @@ export class Composer {
       if (!el.paused) el.pause();
       return;
     }
-    const src = this.url(voice.asset_id);
-    if (el.dataset.src !== src) {
-      el.dataset.src = src;
-      el.src = src;
-    }
+    setSource(el, this.url(voice.asset_id));
     el.volume = clamp(voice.volume);
-    const want = part.from + (t - part.at);
-    if (this.on) {
-      if (el.paused) {
-        el.currentTime = want / NS;
-        void el.play().catch(() => undefined);
-      } else keepOn(el, want);
-    } else el.currentTime = want / NS;
+    this.playAt(el, part.from + (t - part.at));
   }
 
   private followMusic(t: number): void {
@@ -363,19 +350,19 @@ export class Composer {
       if (!el.paused) el.pause();
       return;
     }
-    const src = this.url(music.asset_id);
-    if (el.dataset.src !== src) {
-      el.dataset.src = src;
-      el.src = src;
-    }
+    setSource(el, this.url(music.asset_id));
     el.volume = clamp(gainAt(music.gain, t));
-    const want = t % music.length;
-    if (this.on) {
-      if (el.paused) {
-        el.currentTime = want / NS;
-        void el.play().catch(() => undefined);
-      } else keepOn(el, want);
-    } else el.currentTime = want / NS;
+    this.playAt(el, t % music.length);
+  }
+
+  /** Keep a sound that follows the clock at `wantNs` of its own time: playing along while the
+   * preview plays, seeked there at rest. */
+  private playAt(el: HTMLMediaElement, wantNs: number): void {
+    if (!this.on) el.currentTime = wantNs / NS;
+    else if (el.paused) {
+      el.currentTime = wantNs / NS;
+      void el.play().catch(() => undefined);
+    } else keepOn(el, wantNs);
   }
 
   /** Under a blur-fit item: its own picture, blurred and darkened, filling the frame. */
@@ -394,6 +381,14 @@ export class Composer {
     ctx.drawImage(slot.video, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
     ctx.filter = "none";
   }
+}
+
+/** Point `el` at `src` unless it already plays it; true when it changed. */
+function setSource(el: HTMLMediaElement, src: string): boolean {
+  if (el.dataset.src === src) return false;
+  el.dataset.src = src;
+  el.src = src;
+  return true;
 }
 
 function clamp(gain: number): number {
