@@ -384,6 +384,25 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
         }
     }
 
+    // Sizes are pixels of the variant's own preset: a 1080×1920 variant exported as a draft
+    // (540×960) draws its caption box at half the height a draft variant's is.
+    let box_height = |file: &Path| {
+        let (rgb, width) = frame_rgb(file, 0.8);
+        let rows: Vec<usize> = rgb
+            .chunks_exact(3)
+            .enumerate()
+            .filter(|(_, p)| p[0] > 200 && p[1] < 60 && p[2] > 200)
+            .map(|(i, _)| i / width)
+            .collect();
+        (rows.iter().max().unwrap() - rows.iter().min().unwrap() + 1) as f64
+    };
+    let mut full_size = timeline.clone();
+    full_size.preset = "tiktok".into();
+    let drafted = dir.path().join("tiktok-as-draft.mp4");
+    export(&library, &full_size, &preset, &drafted).unwrap();
+    let ratio = box_height(&drafted) / box_height(&out);
+    assert!((0.42..=0.58).contains(&ratio), "box height ratio {ratio}");
+
     // A broken style is refused before anything is written.
     let mut broken = timeline.clone();
     if let Some(c) = broken.captions.as_mut() {

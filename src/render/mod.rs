@@ -156,6 +156,23 @@ pub(crate) struct Placed {
     pub file: PathBuf,
 }
 
+/// The canvas caption styles are laid out on: their sizes are pixels of the timeline's own preset
+/// (SPEC §4.6), so a draft export of a 1080×1920 variant draws them at half size, as the preview
+/// does. libass maps the canvas onto the frame; it keeps the frame's shape so glyphs are not
+/// stretched when the export preset has another aspect.
+fn caption_canvas(
+    library: &Library,
+    timeline: &Timeline,
+    preset: &Preset,
+) -> Result<(u32, u32), RenderError> {
+    let own_height = library
+        .preset(&timeline.preset)?
+        .map_or(preset.height, |own| own.height)
+        .max(1);
+    let width = (preset.width as f64 * own_height as f64 / preset.height.max(1) as f64).round();
+    Ok((width as u32, own_height))
+}
+
 /// Export `timeline` with `preset` to `out` (written under a temporary name, checked, then moved
 /// into place), encoding with `encoder` (an element from [`encoders::probe`]; x264 when that one
 /// fails). `progress` hears the fraction done.
@@ -219,11 +236,12 @@ pub fn export(
         gain_db,
         "loudness of the mix measured"
     );
+    let (canvas_width, canvas_height) = caption_canvas(library, timeline, preset)?;
     let captions = timeline
         .captions
         .as_ref()
         .filter(|c| !c.cues.is_empty())
-        .map(|c| crate::captions::ass::track(c, preset.width, preset.height));
+        .map(|c| crate::captions::ass::track(c, canvas_width, canvas_height));
     let output = AtomicOutput::new(out);
     let duration_s = crate::timeline::seconds(
         timeline
