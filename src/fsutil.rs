@@ -90,8 +90,11 @@ impl Drop for AtomicOutput {
     }
 }
 
-/// Write `bytes` to `dest` crash-safely.
+/// Write `bytes` to `dest` crash-safely, making its folder when it is missing.
 pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    if let Some(dir) = dest.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     let out = AtomicOutput::new(dest);
     out.write_all(bytes)?;
     out.commit()

@@ -61,24 +61,21 @@ fn scene_cuts_are_found_where_ffmpeg_finds_them_and_nowhere_else() {
 }
 
 #[test]
-fn the_second_analysis_comes_from_the_cache_at_least_ten_times_faster() {
+fn the_second_analysis_comes_from_the_cache_and_the_first_keeps_the_waveform() {
     let (_dir, library) = common::temp_library();
     let path = common::media("video/moviepy_bbb_0_30_vp8_vorbis_music.webm");
-    let started = Instant::now();
     let first = analyze_cached(Some(&library), &path, &CancelToken::new(), |_| {}).unwrap();
-    let decoding = started.elapsed();
-    let started = Instant::now();
     let second = analyze_cached(Some(&library), &path, &CancelToken::new(), |_| {}).unwrap();
-    let reading = started.elapsed();
     assert!(!first.cached && second.cached);
     assert_eq!(
         first.analysis, second.analysis,
         "the cache gives back what was measured"
     );
-    assert!(
-        reading * 10 <= decoding,
-        "{reading:?} from the cache vs {decoding:?} decoding"
-    );
+    // The waveform drawn from the analysis' own samples is the one a separate decode makes.
+    let kept = std::fs::read(library.waveform_path(&first.content_hash, false)).unwrap();
+    let made = edit_factory::media::waveform::make(&path, false, &CancelToken::new()).unwrap();
+    assert_eq!(kept.len(), made.len());
+    assert_eq!(kept, made);
 }
 
 /// Import `paths` into a new project and analyse them through the real jobs.

@@ -24,6 +24,7 @@ fn analysis_settings() -> DecodeSettings {
         audio: Some(AudioSettings {
             rate: 16_000,
             channels: 1,
+            denoise: false,
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,

@@ -282,3 +282,103 @@ fn a_filmstrip_is_made_once_and_shows_the_footage_second_by_second() {
     let again = client.get(&url).send().unwrap().bytes().unwrap();
     assert_eq!(again, bytes);
 }
+
+/// Peak level of every 20 ms of `file`'s sound (16 kHz mono), dBFS, measured by ffmpeg.
+fn ffmpeg_peaks(file: &Path) -> Vec<f64> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-i"])
+        .arg(file)
+        .args([
+            "-af",
+            "aresample=16000,aformat=channel_layouts=mono,asetnsamples=n=320:p=0,astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.Peak_level:file=-",
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("lavfi.astats.Overall.Peak_level="))
+        .map(|v| v.parse().unwrap_or(-150.0))
+        .collect()
+}
+
+/// The levels (dBFS) of a waveform file, checking its header.
+fn waveform_db(bytes: &[u8]) -> Vec<f64> {
+    assert_eq!(&bytes[..4], b"EFWF");
+    assert_eq!(
+        u16::from_le_bytes([bytes[5], bytes[6]]),
+        50,
+        "buckets a second"
+    );
+    let floor = f64::from(bytes[7]);
+    bytes[8..]
+        .iter()
+        .map(|&v| (f64::from(v) / 255.0 - 1.0) * floor)
+        .collect()
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+#[test]
+fn a_waveform_follows_the_sound_and_its_denoised_copy_lowers_the_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let noisy = dir.path().join("noisy.mp4");
+    common::speech_over_noise(&noisy);
+    let f = fixture_of(&noisy);
+    let client = Client::new();
+    let get = |kind| {
+        let response = client
+            .get(f.server.source_url(&f.source_id, kind))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/octet-stream"
+        );
+        waveform_db(&response.bytes().unwrap())
+    };
+    let plain = get(MediaKind::Waveform);
+    let reference = ffmpeg_peaks(&noisy);
+    eprintln!(
+        "{} buckets; ffmpeg measured {}",
+        plain.len(),
+        reference.len()
+    );
+    assert!(
+        plain.len().abs_diff(14 * 50) <= 2,
+        "{} buckets for 14 s",
+        plain.len()
+    );
+    // Bucket by bucket, the levels are ffmpeg's.
+    let mut errors: Vec<f64> = plain
+        .iter()
+        .zip(&reference)
+        .filter(|(_, r)| **r > -55.0)
+        .map(|(p, r)| (p - r.max(-60.0)).abs())
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    let median = errors[errors.len() / 2];
+    let p90 = errors[errors.len() * 9 / 10];
+    eprintln!("level error against ffmpeg: median {median:.2} dB, 90th percentile {p90:.2} dB");
+    assert!(median < 1.0 && p90 < 3.0, "median {median}, p90 {p90}");
+
+    // Through the denoiser, the noise alone (0.5–2.5 s) drops far more than the speech (4–13 s).
+    let denoised = get(MediaKind::DenoisedWaveform);
+    assert_eq!(denoised.len(), plain.len());
+    let span = |levels: &[f64], from: f64, to: f64| {
+        mean(&levels[(from * 50.0) as usize..(to * 50.0) as usize])
+    };
+    let noise_drop = span(&plain, 0.5, 2.5) - span(&denoised, 0.5, 2.5);
+    let speech_drop = span(&plain, 4.0, 13.0) - span(&denoised, 4.0, 13.0);
+    eprintln!("denoised: the noise drops {noise_drop:.1} dB, the speech {speech_drop:.1} dB");
+    assert!(noise_drop > 15.0, "the noise dropped {noise_drop:.1} dB");
+    assert!(
+        noise_drop - speech_drop > 10.0,
+        "speech dropped {speech_drop:.1} dB"
+    );
+}

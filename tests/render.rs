@@ -739,19 +739,8 @@ fn centre_channel_cancellation_takes_out_what_is_in_the_middle_of_the_music() {
 #[test]
 fn denoise_lowers_steady_noise_against_the_speech_over_it() {
     let (dir, library, _) = library_with(&[]);
-    // Three seconds of fan-like (pink) noise alone, then JFK speaking over it, on a grey picture.
-    // (RNNoise is trained on real-world noise; flat white noise it lowers by only ~6 dB.)
     let noisy = dir.path().join("noisy.mp4");
-    common::generate(
-        &[
-            "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=14",
-            "-f", "lavfi", "-i", "anoisesrc=d=14:c=pink:a=0.05:seed=7",
-            "-i", common::media("speech/jfk.wav").to_str().unwrap(),
-            "-filter_complex", "[2:a]aresample=48000,adelay=3000|3000,apad[s];[1:a]aresample=48000[n];[n][s]amix=inputs=2:duration=first:normalize=0[a]",
-            "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest",
-        ],
-        &noisy,
-    );
+    common::speech_over_noise(&noisy);
     let source = import_file(&library, &noisy);
     let render = |denoise: bool, name: &str| {
         let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 13.5)]);

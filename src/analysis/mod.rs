@@ -123,8 +123,19 @@ pub fn analyze(
     path: &Path,
     info: &MediaInfo,
     cancel: &CancelToken,
-    mut progress: impl FnMut(f64),
+    progress: impl FnMut(f64),
 ) -> Result<SourceAnalysis, AnalysisError> {
+    analyze_with_waveform(path, info, cancel, progress).map(|(analysis, _)| analysis)
+}
+
+/// [`analyze`], with the waveform of the sound (`media::waveform`'s file) drawn from the same
+/// samples, when there is sound.
+fn analyze_with_waveform(
+    path: &Path,
+    info: &MediaInfo,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(f64),
+) -> Result<(SourceAnalysis, Option<Vec<u8>>), AnalysisError> {
     let shown = crate::text::printable_path(path);
     let settings = DecodeSettings {
         video: info.has_video.then_some(VideoSettings {
@@ -136,6 +147,7 @@ pub fn analyze(
         audio: info.has_audio.then_some(AudioSettings {
             rate: AUDIO_RATE,
             channels: 1,
+            denoise: false,
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
@@ -152,6 +164,9 @@ pub fn analyze(
         .then(|| LoudnessMeter::new(AUDIO_RATE))
         .transpose()
         .map_err(meter_err)?;
+    let mut peaks = info
+        .has_audio
+        .then(|| crate::media::waveform::Peaks::new(AUDIO_RATE));
     let mut frames: Vec<FrameFeatures> = Vec::new();
     let mut previous: Option<Previous> = None;
     let mut decoded_s = 0f64;
@@ -178,19 +193,23 @@ pub fn analyze(
                 if let Some(meter) = meter.as_mut() {
                     meter.push(&chunk.samples).map_err(meter_err)?;
                 }
+                if let Some(peaks) = peaks.as_mut() {
+                    peaks.push(&chunk.samples);
+                }
                 decoded_s = decoded_s.max(chunk.pts_s);
             }
         }
         progress(decoded_s);
     }
     let (loudness, integrated_lufs) = meter.map(LoudnessMeter::finish).unwrap_or_default();
-    Ok(SourceAnalysis {
+    let analysis = SourceAnalysis {
         duration_s: info.duration_s,
         frames,
         scene_cuts_s: cuts.finish(),
         loudness,
         integrated_lufs,
-    })
+    };
+    Ok((analysis, peaks.map(crate::media::waveform::Peaks::finish)))
 }
 
 /// What [`analyze_cached`] found.
@@ -228,17 +247,29 @@ pub fn analyze_cached(
     }
     let info = crate::media::probe(path, cancel)?;
     let duration = info.duration_s.max(0.001);
-    let analysis = analyze(path, &info, cancel, |decoded| {
+    let (analysis, waveform) = analyze_with_waveform(path, &info, cancel, |decoded| {
         progress((decoded / duration).clamp(0.0, 1.0))
     })?;
     if let Some(library) = library.filter(|l| l.access() == crate::library::Access::ReadWrite) {
         cache::store(library, &content_hash, &analysis)?;
+        if let Some(waveform) = waveform {
+            keep_waveform(library, &content_hash, &waveform);
+        }
     }
     Ok(Analysed {
         content_hash,
         analysis,
         cached: false,
     })
+}
+
+/// Keep the waveform the analysis drew, so the editor need not decode the sound again. Only a
+/// convenience: the media server makes it when it is missing, so a failure is logged, not raised.
+fn keep_waveform(library: &crate::library::Library, content_hash: &str, waveform: &[u8]) {
+    let path = library.waveform_path(content_hash, false);
+    if let Err(e) = crate::fsutil::write_atomic(&path, waveform) {
+        tracing::warn!(path = %path.display(), "could not keep the waveform: {e}");
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

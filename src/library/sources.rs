@@ -320,6 +320,16 @@ impl Library {
             .join("filmstrips")
             .join(format!("{content_hash}.jpg"))
     }
+
+    /// Where the waveform of this content is kept (see `media::waveform`), plain or denoised.
+    pub fn waveform_path(&self, content_hash: &str, denoised: bool) -> PathBuf {
+        let name = if denoised {
+            format!("{content_hash}.denoised.efw")
+        } else {
+            format!("{content_hash}.efw")
+        };
+        self.thumbnails_dir().join("waveforms").join(name)
+    }
 }
 
 /// The file facts an upsert refreshes.

@@ -56,6 +56,8 @@ pub struct VideoSettings {
 pub struct AudioSettings {
     pub rate: u32,
     pub channels: u32,
+    /// Run RNNoise over the sound first (what the export's denoise effect does).
+    pub denoise: bool,
 }
 
 /// What to decode, and how long nothing may move before the pipeline is called stuck.
@@ -396,7 +398,8 @@ fn video_branch(
     Ok((chain[0].clone(), sink))
 }
 
-/// `audioconvert ! audioresample ! caps(F32LE) ! appsink`.
+/// `audioconvert ! audioresample ! caps(F32LE) ! appsink`, with RNNoise after the resampler when
+/// asked.
 fn audio_branch(
     pipeline: &gst::Pipeline,
     settings: &AudioSettings,
@@ -411,12 +414,16 @@ fn audio_branch(
         .sync(false)
         .max_buffers(256)
         .build();
-    let chain = vec![
-        make("audioconvert")?,
-        make("audioresample")?,
-        capsfilter(caps)?,
-        sink.clone().upcast(),
-    ];
+    let mut chain = vec![make("audioconvert")?, make("audioresample")?];
+    if settings.denoise {
+        // RNNoise works on 48 kHz float; it is converted to what was asked for afterwards.
+        chain.extend([
+            make("audiornnoise")?,
+            make("audioconvert")?,
+            make("audioresample")?,
+        ]);
+    }
+    chain.extend([capsfilter(caps)?, sink.clone().upcast()]);
     add_chain(pipeline, &chain)?;
     Ok((chain[0].clone(), sink))
 }

@@ -11,6 +11,7 @@ pub mod probe;
 mod scan;
 pub mod thumbnail;
 mod timing;
+pub mod waveform;
 
 use std::path::Path;
 

@@ -293,6 +293,7 @@ fn verify_decodable(path: &Path, info: &MediaInfo, cancel: &CancelToken) -> Resu
         audio: info.has_audio.then_some(AudioSettings {
             rate: 16_000,
             channels: 1,
+            denoise: false,
         }),
         start_s: None,
         stall_after: STALL_AFTER,

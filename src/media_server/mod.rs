@@ -39,6 +39,10 @@ pub enum MediaKind {
     Thumbnail,
     /// Its filmstrip (made the first time it is asked for, then kept per content).
     Filmstrip,
+    /// The peaks of its sound (`media::waveform`), made and kept like the filmstrip.
+    Waveform,
+    /// The same through the denoiser the export's "reduce background noise" runs.
+    DenoisedWaveform,
 }
 
 impl MediaKind {
@@ -47,6 +51,8 @@ impl MediaKind {
             "media" => Some(Self::Media),
             "thumbnail" => Some(Self::Thumbnail),
             "filmstrip" => Some(Self::Filmstrip),
+            "waveform" => Some(Self::Waveform),
+            "waveform-denoised" => Some(Self::DenoisedWaveform),
             _ => None,
         }
     }
@@ -56,6 +62,8 @@ impl MediaKind {
             Self::Media => "media",
             Self::Thumbnail => "thumbnail",
             Self::Filmstrip => "filmstrip",
+            Self::Waveform => "waveform",
+            Self::DenoisedWaveform => "waveform-denoised",
         }
     }
 }
@@ -254,49 +262,71 @@ fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused>
             Ok((file, len, "image/jpeg", "private, max-age=60"))
         }
         MediaKind::Filmstrip => {
-            let path = filmstrip(library, &source)?;
-            let file = serve::open_no_follow(&path).map_err(|_| NOT_FOUND)?;
-            let len = file.metadata().map_err(|_| NOT_FOUND)?.len();
+            if !source.has_video {
+                return Err(NOT_FOUND);
+            }
+            let path = library.filmstrip_path(&source.content_hash);
+            let path = kept(&source, path, "filmstrip", |file, cancel| {
+                crate::media::filmstrip::make(file, source.duration_s, cancel)
+            })?;
+            let (file, len) = open_kept(&path)?;
             // Kept per content: a changed file is a new content hash, hence a new strip.
             Ok((file, len, "image/jpeg", "private, max-age=86400"))
+        }
+        MediaKind::Waveform | MediaKind::DenoisedWaveform => {
+            if !source.has_audio {
+                return Err(NOT_FOUND);
+            }
+            let denoised = kind == MediaKind::DenoisedWaveform;
+            let path = library.waveform_path(&source.content_hash, denoised);
+            let path = kept(&source, path, "waveform", |file, cancel| {
+                crate::media::waveform::make(file, denoised, cancel)
+            })?;
+            let (file, len) = open_kept(&path)?;
+            Ok((
+                file,
+                len,
+                "application/octet-stream",
+                "private, max-age=86400",
+            ))
         }
     }
 }
 
-/// The source's filmstrip file, made now (from the file as imported) when it is not kept yet.
-fn filmstrip(
-    library: &Library,
+fn open_kept(path: &std::path::Path) -> Result<(std::fs::File, u64), Refused> {
+    let file = serve::open_no_follow(path).map_err(|_| NOT_FOUND)?;
+    let len = file.metadata().map_err(|_| NOT_FOUND)?.len();
+    Ok((file, len))
+}
+
+/// `path`, made now by `make` from the source's file (checked to be the one imported) when it is
+/// not kept yet.
+fn kept(
     source: &crate::library::sources::Source,
+    path: std::path::PathBuf,
+    what: &str,
+    make: impl FnOnce(
+        &std::path::Path,
+        &crate::jobs::CancelToken,
+    ) -> Result<Vec<u8>, crate::media::MediaError>,
 ) -> Result<std::path::PathBuf, Refused> {
-    let path = library.filmstrip_path(&source.content_hash);
     if path.is_file() {
         return Ok(path);
     }
-    if !source.has_video {
-        return Err(NOT_FOUND);
-    }
     serve::open_checked(source).map_err(|_| NOT_FOUND)?;
-    let made = crate::media::filmstrip::make(
+    let made = make(
         std::path::Path::new(&source.path),
-        source.duration_s,
         &crate::jobs::CancelToken::new(),
     )
     .map_err(|e| {
-        tracing::warn!(source = %source.id, "no filmstrip: {e}");
+        tracing::warn!(source = %source.id, "no {what}: {e}");
         NOT_FOUND
     })?;
-    let write = || -> std::io::Result<std::path::PathBuf> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let out = crate::fsutil::AtomicOutput::new(&path);
-        out.write_all(&made)?;
-        out.commit()
-    };
-    write().map_err(|e| {
-        tracing::error!(source = %source.id, "could not keep the filmstrip: {e}");
+    crate::fsutil::write_atomic(&path, &made).map_err(|e| {
+        tracing::error!(source = %source.id, "could not keep the {what}: {e}");
         FAILED
-    })
+    })?;
+    Ok(path)
 }
 
 #[cfg(test)]

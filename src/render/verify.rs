@@ -161,6 +161,7 @@ pub fn loudness(
         audio: Some(AudioSettings {
             rate: 48_000,
             channels: 2,
+            denoise: false,
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,

@@ -42,6 +42,7 @@ pub fn load(
         audio: Some(AudioSettings {
             rate: SAMPLE_RATE,
             channels: 1,
+            denoise: false,
         }),
         start_s: None,
         stall_after: DecodeSettings::DEFAULT_STALL,
