@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -423,60 +422,6 @@ fn a_cancel_mid_transcription_stops_it_promptly() {
     eprintln!("stopped after {:?}", started.elapsed());
 }
 
-/// A stand-in for the model host (Hugging Face's `resolve` endpoint): serves one file with
-/// `Content-Length`, `Range` requests (206 + `Content-Range`) and the file's SHA-256 in
-/// `X-Linked-Etag`. The first request can be cut off after `cut_after` bytes.
-struct ModelHost {
-    url: String,
-    ranges: Arc<std::sync::Mutex<Vec<Option<u64>>>>,
-}
-
-fn model_host(body: Vec<u8>, sha256: String, cut_after: Option<usize>) -> ModelHost {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/ggml-test.bin", listener.local_addr().unwrap());
-    let ranges = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = ranges.clone();
-    std::thread::spawn(move || {
-        for (n, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut from = None;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
-                    from = value.trim().trim_end_matches('-').parse::<u64>().ok();
-                }
-            }
-            seen.lock().unwrap().push(from);
-            let start = from.unwrap_or(0) as usize;
-            let header = if from.is_some() {
-                format!(
-                    "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\nContent-Range: bytes {start}-{}/{}\r\nX-Linked-Etag: \"{sha256}\"\r\nConnection: close\r\n\r\n",
-                    body.len() - start,
-                    body.len() - 1,
-                    body.len()
-                )
-            } else {
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nX-Linked-Etag: \"{sha256}\"\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-            };
-            let _ = stream.write_all(header.as_bytes());
-            let end = match cut_after {
-                Some(cut) if n == 0 => cut,
-                _ => body.len(),
-            };
-            let _ = stream.write_all(&body[start..end]);
-            let _ = stream.flush();
-        }
-    });
-    ModelHost { url, ranges }
-}
-
 #[test]
 fn a_model_download_resumes_and_is_checked() {
     // The head of the real tiny.en file: a valid model header, quick to serve.
@@ -494,7 +439,7 @@ fn a_model_download_resumes_and_is_checked() {
     .unwrap();
     let models = tempfile::tempdir().unwrap();
     let env = [("EDIT_FACTORY_MODELS_DIR", models.path())];
-    let host = model_host(body.clone(), sha.clone(), Some(1 << 20));
+    let host = common::model_host::model_host(body.clone(), sha.clone(), Some(1 << 20));
 
     fails_with(
         &["model", "download", "test", "--url", &host.url],
@@ -537,7 +482,7 @@ fn a_model_download_resumes_and_is_checked() {
     assert_eq!(list["installed"][0]["shape"]["size"], "tiny");
 
     // A wrong checksum: nothing installed, nothing left behind.
-    let host = model_host(body.clone(), sha.clone(), None);
+    let host = common::model_host::model_host(body.clone(), sha.clone(), None);
     fails_with(
         &[
             "model",

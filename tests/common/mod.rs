@@ -2,6 +2,8 @@
 //! manifest.
 #![allow(dead_code)]
 
+pub mod model_host;
+
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
