@@ -367,6 +367,21 @@ fn a_waveform_follows_the_sound_and_its_denoised_copy_lowers_the_noise() {
     eprintln!("level error against ffmpeg: median {median:.2} dB, 90th percentile {p90:.2} dB");
     assert!(median < 1.0 && p90 < 3.0, "median {median}, p90 {p90}");
 
+    // The app's window may read it; another page may not.
+    let url = f.server.source_url(&f.source_id, MediaKind::Waveform);
+    let allowed = |origin: &str| {
+        let response = client.get(&url).header("Origin", origin).send().unwrap();
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        allowed("tauri://localhost").as_deref(),
+        Some("tauri://localhost")
+    );
+    assert_eq!(allowed("http://example.com"), None);
+
     // Through the denoiser, the noise alone (0.5–2.5 s) drops far more than the speech (4–13 s).
     let denoised = get(MediaKind::DenoisedWaveform);
     assert_eq!(denoised.len(), plain.len());

@@ -19,7 +19,6 @@ use edit_factory::library::clips::{Clip, ExportRecord};
 use edit_factory::library::profiles::Profile;
 use edit_factory::library::projects::Project;
 use edit_factory::library::segments::{Segment, SegmentEdit, SegmentFilter};
-use edit_factory::library::settings::MODELS_BASE_URL;
 use edit_factory::library::sources::Source;
 use edit_factory::library::{parse_id, Access};
 use edit_factory::render::encoders::Encoder;
@@ -29,7 +28,7 @@ use edit_factory::render::Preset;
 use edit_factory::speech::apply::Removal;
 use edit_factory::speech::clip::{self as speech_clip, SourceSpeech};
 use edit_factory::speech::models::{
-    CatalogueModel, InstalledModel, ModelStore, CATALOGUE, DEFAULT_BASE_URL,
+    download_source, set_download_source, CatalogueModel, InstalledModel, ModelStore, CATALOGUE,
 };
 use edit_factory::timeline::edit::ItemEdit;
 use edit_factory::timeline::{AudioMode, Music};
@@ -346,11 +345,13 @@ commands! {
             dir: edit_factory::text::printable_path(store.dir()),
             installed: store.list()?,
             catalogue: CATALOGUE.to_vec(),
-            downloads_from: state
-                .library
-                .setting(MODELS_BASE_URL)?
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            downloads_from: download_source(&state.library)?,
         })
+    }
+
+    /// Download catalogue models from another address (a mirror), or from the default again.
+    fn models_set_source(state, address: Option<String>) -> String {
+        Ok(set_download_source(&state.library, address.as_deref())?)
     }
 
     /// Install a model file the user picked in the OS dialog.

@@ -22,7 +22,7 @@ fn content_security_policy(media_origin: &str) -> String {
         "style-src 'self'".to_owned(),
         format!("img-src 'self' data: {media_origin}"),
         format!("media-src 'self' {media_origin}"),
-        "connect-src ipc: http://ipc.localhost".to_owned(),
+        format!("connect-src ipc: http://ipc.localhost {media_origin}"),
         "font-src 'self'".to_owned(),
         "object-src 'none'".to_owned(),
         "base-uri 'none'".to_owned(),

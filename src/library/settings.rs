@@ -34,6 +34,15 @@ impl Library {
         })
     }
 
+    /// Forget `key`'s value: its default applies again.
+    pub fn clear_setting(&self, key: &str) -> Result<(), LibraryError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM app_settings WHERE key = ?1", [key])?;
+            super::audit(tx, "user", "setting", key, "")?;
+            Ok(())
+        })
+    }
+
     /// A yes/no setting (anything but `false` is yes), `default` when unset.
     pub fn flag(&self, key: &str, default: bool) -> Result<bool, LibraryError> {
         Ok(self.setting(key)?.map_or(default, |v| v != "false"))

@@ -200,6 +200,7 @@ async fn serve_source(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
+    let request_origin = request.headers().get(header::ORIGIN).cloned();
     let mut response = serve::respond(file, len, content_type, request.headers()).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -212,7 +213,31 @@ async fn serve_source(
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The app's own page may read what it asked for (the window fetches waveforms); no other
+    // origin may, and the secret is needed anyway.
+    if let Some(origin) = app_origin(request_origin.as_ref()) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     response
+}
+
+/// The origins the app's window loads from: Tauri's custom scheme on Linux and macOS, and its
+/// http(s) form on Windows.
+const APP_ORIGINS: &[&str] = &[
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+];
+
+fn app_origin(origin: Option<&HeaderValue>) -> Option<HeaderValue> {
+    origin
+        .filter(|o| {
+            APP_ORIGINS
+                .iter()
+                .any(|allowed| o.as_bytes() == allowed.as_bytes())
+        })
+        .cloned()
 }
 
 type Opened = (std::fs::File, u64, &'static str, &'static str);

@@ -22,6 +22,8 @@ pub enum SpeechError {
     Language { language: String },
     #[error("transcription failed: {detail}")]
     Whisper { detail: String },
+    #[error("{text:?} cannot be a download address: {reason}")]
+    Address { text: String, reason: String },
     #[error("the download of {name} failed: {detail}")]
     Download { name: String, detail: String },
     #[error(
@@ -72,6 +74,9 @@ impl SpeechError {
                 "use a two-letter code such as en, fr or de, or auto; English-only models (.en) know only en",
             ),
             Self::Whisper { .. } => Some("try again; if it keeps failing, try another model"),
+            Self::Address { .. } => Some(
+                "give the https:// address of a folder holding ggml-….bin files (a mirror of whisper.cpp's models), or go back to the default",
+            ),
             Self::Download { .. } => Some(
                 "check the connection and the address, then download again: it resumes where it stopped",
             ),

@@ -125,6 +125,49 @@ impl DownloadRequest {
     }
 }
 
+/// Where catalogue models are downloaded from: the address the user set, or the default host.
+pub fn download_source(library: &crate::library::Library) -> Result<String, SpeechError> {
+    Ok(library
+        .setting(crate::library::settings::MODELS_BASE_URL)?
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))
+}
+
+/// Download catalogue models from `address` (a folder holding `ggml-{name}.bin` files, such as a
+/// company mirror), or from the default host again with `None`. Returns the address now used.
+pub fn set_download_source(
+    library: &crate::library::Library,
+    address: Option<&str>,
+) -> Result<String, SpeechError> {
+    let key = crate::library::settings::MODELS_BASE_URL;
+    let Some(text) = address.map(str::trim).filter(|t| !t.is_empty()) else {
+        library.clear_setting(key)?;
+        return download_source(library);
+    };
+    let refuse = |reason: &str| SpeechError::Address {
+        text: crate::text::printable(text),
+        reason: reason.to_owned(),
+    };
+    let url = url::Url::parse(text).map_err(|e| refuse(&e.to_string()))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(refuse("only http and https addresses are downloaded from"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refuse("it names no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // It would be kept in the library in the clear.
+        return Err(refuse("it carries a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse(
+            "model names are added after it, so it cannot carry ? or #",
+        ));
+    }
+    let address = url.as_str().trim_end_matches('/').to_owned();
+    library.set_setting(key, &address)?;
+    Ok(address)
+}
+
 pub struct ModelStore {
     dir: PathBuf,
 }

@@ -499,16 +499,45 @@ test("install a speech model, caption a variant from its speech, edit a cue, sty
     timeoutMsg: "the preview's caption line is not 120 × 320 / 1920 px",
   });
 
-  // Duck the voices: the sound strip draws what is taken away.
+  // The waveform of the footage's sound, with what the audio plan takes away drawn in dim orange:
+  // nothing while the voices are kept.
+  const removedPixels = () =>
+    browser.execute(() => {
+      const canvas = document.querySelector('[data-testid="captions-panel"] [data-testid="waveform"]');
+      if (!canvas || canvas.width < 2) return { heard: -1, removed: -1 };
+      const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let heard = 0;
+      let removed = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+        // The accent (255, 122, 26) for what is heard, a dim orange (120, 78, 36) for what is not.
+        if (a < 250) continue;
+        if (r > 240 && g > 100 && g < 145 && b < 60) heard++;
+        else if (Math.abs(r - 120) < 12 && Math.abs(g - 78) < 12 && Math.abs(b - 36) < 12) removed++;
+      }
+      return { heard, removed };
+    });
+  await browser.waitUntil(async () => (await removedPixels()).heard > 500, { timeout: 20_000, timeoutMsg: "no waveform is drawn" });
+  const kept = await removedPixels();
+  assert.ok(kept.removed < 50, `with the voices kept nothing is drawn as removed: ${JSON.stringify(kept)}`);
+  // Duck the voices: the waveform shows the speech lowered.
   const voices = await browser.$('[data-testid="voice-mode"]');
   await voices.scrollIntoView({ block: "center" });
   await voices.selectByAttribute("value", "duck");
-  await browser.waitUntil(async () => (await browser.$$('[data-testid="sound-strip"] .level-removed')).length > 10, {
+  await browser.waitUntil(async () => (await removedPixels()).removed > 500, {
     timeout: 30_000,
     timeoutMsg: "the ducked speech is not drawn",
   });
-  // Noise reduction is kept on the variant's timeline.
+  const ducked = await removedPixels();
+  await screenshot("waveform-ducked");
+  // Noise reduction: the denoised waveform is drawn, and the footage's noise is drawn as removed.
   await (await browser.$('[data-testid="denoise"]')).click();
+  await browser.waitUntil(
+    async () =>
+      (await browser.execute(() => document.querySelector('[data-testid="captions-panel"] [data-testid="waveform"]')?.dataset.denoised)) === "yes" &&
+      (await removedPixels()).removed > ducked.removed,
+    { timeout: 30_000, timeoutMsg: "the denoised waveform is not drawn" },
+  );
   await browser.waitUntil(
     async () => {
       const clips = (await invoke("clips_list", { projectId: await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId) })).value;

@@ -9,7 +9,9 @@ import type { Clip } from "../bindings/Clip";
 import type { Cue } from "../bindings/Cue";
 import type { CuePreset } from "../bindings/CuePreset";
 import { CAPTION_FONTS, loadCaptionFonts } from "../fonts";
-import { mediaUrl } from "../stores/app";
+import { commands } from "../bindings/commands";
+import type { PreviewPlan } from "../bindings/PreviewPlan";
+import { mediaUrl, showError } from "../stores/app";
 import { sources } from "../stores/library";
 import {
   cutSilences,
@@ -26,12 +28,11 @@ import {
   styleCaptions,
 } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
-import { SoundStrip } from "./SoundStrip";
+import { WaveformTrack } from "./WaveformTrack";
 
 const NS = 1e9;
 const FRAME = Math.round(NS / 30);
 const PREVIEW_HEIGHT = 320;
-const OUTPUT_HEIGHT = 1920;
 
 const DEFAULT_STYLE: CaptionStyle = {
   font: "Inter",
@@ -53,13 +54,14 @@ function seconds(ns: number): string {
 }
 
 /** The caption as the export draws it, scaled by preview height / output height (SPEC §4.6). */
-function Preview(props: { clip: Clip; cue: Cue | undefined; style: CaptionStyle }) {
-  const scale = PREVIEW_HEIGHT / OUTPUT_HEIGHT;
+function Preview(props: { clip: Clip; plan: PreviewPlan | undefined; cue: Cue | undefined; style: CaptionStyle }) {
+  // Sizes are pixels of the variant's own preset.
+  const scale = () => PREVIEW_HEIGHT / (props.plan?.height ?? 1920);
   const first = () => props.clip.timeline.items[0];
   return (
     <div class="caption-preview" style={{ height: `${PREVIEW_HEIGHT}px`, width: `${(PREVIEW_HEIGHT * 9) / 16}px` }} data-testid="caption-preview">
       <Show when={first()}>{(item) => <img src={mediaUrl(item().source_id, "thumbnail")} alt="" />}</Show>
-      <CaptionOverlay cue={props.cue} style={props.style} scale={scale} />
+      <CaptionOverlay cue={props.cue} style={props.style} scale={scale()} />
     </div>
   );
 }
@@ -213,6 +215,18 @@ export function CaptionsPanel(props: { clip: Clip }) {
     () => ({ id: props.clip.id, version: speechVersion(props.clip.id), updated: props.clip.updated_at }),
     (key) => speechOf(key.id),
   );
+  // Where each piece plays and the gains the audio plan gives it, worked out by the engine.
+  const [plan] = createResource(
+    () => ({ id: props.clip.id, timeline: JSON.stringify(props.clip.timeline) }),
+    async (key) => {
+      try {
+        return await commands.clipPreview(key.id);
+      } catch (e) {
+        showError(e, "The variant's sound cannot be drawn");
+        return undefined;
+      }
+    },
+  );
   const cues = () => props.clip.timeline.captions?.cues ?? [];
   const style = () => props.clip.timeline.captions?.style ?? DEFAULT_STYLE;
   createEffect(() => {
@@ -262,7 +276,13 @@ export function CaptionsPanel(props: { clip: Clip }) {
           <span class="muted">Listening to the footage…</span>
         </Show>
       </div>
-      <Show when={speech()}>{(s) => <SoundStrip clip={props.clip} speech={s()} />}</Show>
+      <Show when={plan()}>
+        {(p) => (
+          <div class="sound-track" title="The footage's sound as the export will play it (what muting, ducking or noise reduction takes away in dim orange; speech shaded green)">
+            <WaveformTrack items={p().items} durationNs={p().duration_ns} denoise={props.clip.timeline.audio.denoise} speech={speech()} height={40} />
+          </div>
+        )}
+      </Show>
       <MusicRow clip={props.clip} />
       <div class="caption-actions">
         <label class="inline">
@@ -292,7 +312,7 @@ export function CaptionsPanel(props: { clip: Clip }) {
             </For>
           </ol>
           <div class="caption-side">
-            <Preview clip={props.clip} cue={cues()[selected()]} style={style()} />
+            <Preview clip={props.clip} plan={plan()} cue={cues()[selected()]} style={style()} />
             <StyleControls style={style()} change={(s) => void styleCaptions(props.clip, s)} />
           </div>
         </div>

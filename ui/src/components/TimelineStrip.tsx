@@ -8,7 +8,7 @@ import type { PreviewPlan } from "../bindings/PreviewPlan";
 import type { SourceSpeech } from "../bindings/SourceSpeech";
 import { sources } from "../stores/library";
 import { PieceFrame } from "./PieceFrame";
-import { SoundStrip } from "./SoundStrip";
+import { WaveformTrack } from "./WaveformTrack";
 
 const NS = 1e9;
 /** Keep receiving the pointer's moves outside the element; best effort (a pointer already
@@ -32,7 +32,7 @@ type Drag =
 export function TimelineStrip(props: {
   clip: Clip;
   plan: PreviewPlan;
-  /** The sources' loudness and speech, for the footage's sound track (once known). */
+  /** The sources' speech, shaded on the footage's sound track (once known). */
   speech: SourceSpeech[] | undefined;
   now: number;
   zoom: number;
@@ -173,8 +173,14 @@ export function TimelineStrip(props: {
             )}
           </For>
         </div>
-        <div class="strip-audio" title="The footage's sound (loudness from the analysis; what muting or ducking takes away in orange)">
-          <Show when={props.speech}>{(speech) => <SoundStrip clip={props.clip} speech={speech()} />}</Show>
+        <div class="strip-audio" title="The footage's sound as the export will play it (what muting, ducking or noise reduction takes away in dim orange; speech shaded green)">
+          <WaveformTrack
+            items={props.plan.items}
+            durationNs={props.plan.duration_ns}
+            denoise={props.clip.timeline.audio.denoise}
+            speech={props.speech}
+            height={24}
+          />
         </div>
         <div class="strip-cues">
           <For each={cues()}>
