@@ -729,3 +729,36 @@ fn short_with_captions_silence_removal_and_denoise_cuts_pauses_and_captions_the_
     let notes = made.report["notes"].to_string();
     assert!(notes.contains("silence removed"), "{notes}");
 }
+
+#[test]
+fn catalogue_models_can_come_from_a_mirror_given_by_a_plain_http_address() {
+    use edit_factory::speech::models::{download_source, set_download_source, DEFAULT_BASE_URL};
+    let (_dir, library) = common::temp_library();
+    assert_eq!(download_source(&library).unwrap(), DEFAULT_BASE_URL);
+    for (bad, why) in [
+        ("ftp://mirror.example.com/m", "only http and https"),
+        ("mirror.example.com/m", "relative URL"),
+        (
+            "https://user:secret@mirror.example.com/m",
+            "user name or password",
+        ),
+        ("https://mirror.example.com/m?token=1", "cannot carry"),
+    ] {
+        let error = set_download_source(&library, Some(bad)).unwrap_err();
+        assert!(error.to_string().contains(why), "{bad}: {error}");
+        assert!(error.hint().is_some());
+        assert!(!error.to_string().contains("secret"), "{error}");
+    }
+    // Nothing refused was kept.
+    assert_eq!(download_source(&library).unwrap(), DEFAULT_BASE_URL);
+    let taken =
+        set_download_source(&library, Some(" https://mirror.example.com/whisper/ ")).unwrap();
+    assert_eq!(taken, "https://mirror.example.com/whisper");
+    assert_eq!(download_source(&library).unwrap(), taken);
+    assert_eq!(
+        edit_factory::speech::models::DownloadRequest::catalogue("base.en", Some(&taken)).url,
+        "https://mirror.example.com/whisper/ggml-base.en.bin"
+    );
+    set_download_source(&library, None).unwrap();
+    assert_eq!(download_source(&library).unwrap(), DEFAULT_BASE_URL);
+}

@@ -155,8 +155,14 @@ pub fn set_download_source(
         return Err(refuse("it names no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        // It would be kept in the library in the clear.
-        return Err(refuse("it carries a user name or password"));
+        // It would be kept in the library in the clear; the error does not repeat it either.
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(SpeechError::Address {
+            text: shown.to_string(),
+            reason: "it carries a user name or password".into(),
+        });
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(refuse(

@@ -428,6 +428,34 @@ test("install a speech model, caption a variant from its speech, edit a cue, sty
     timeout: 10_000,
     timeoutMsg: "the installed model is not listed",
   });
+  // Models can come from a mirror: a bad address is refused in place, a good one is used, and the
+  // default comes back.
+  const sourceShown = () => browser.execute(() => document.querySelector('[data-testid="models-source"]')?.textContent ?? "");
+  assert.match(await sourceShown(), /huggingface\.co/);
+  const changeSource = async (address) => {
+    await (await browser.$('[data-testid="models-source-change"]')).click();
+    const input = await browser.$('[data-testid="models-source-input"]');
+    await input.clearValue();
+    await input.setValue(address);
+    await (await browser.$('[data-testid="models-source-save"]')).click();
+  };
+  await changeSource("ftp://mirror.example.com/whisper");
+  await browser.waitUntil(async () => /only http and https/.test(await browser.execute(() => document.querySelector('[data-testid="models-source-problem"]')?.textContent ?? "")), {
+    timeout: 5000,
+    timeoutMsg: "the ftp address was not refused in the dialog",
+  });
+  await screenshot("speech-models-source-refused");
+  const input = await browser.$('[data-testid="models-source-input"]');
+  await input.clearValue();
+  await input.setValue("https://mirror.example.com/whisper/");
+  await (await browser.$('[data-testid="models-source-save"]')).click();
+  await browser.waitUntil(async () => (await sourceShown()) === "https://mirror.example.com/whisper", {
+    timeout: 5000,
+    timeoutMsg: "the mirror is not shown as the source",
+  });
+  await (await browser.$('[data-testid="models-source-change"]')).click();
+  await (await browser.$('button=Default')).click();
+  await browser.waitUntil(async () => /huggingface\.co/.test(await sourceShown()), { timeout: 5000, timeoutMsg: "the default source did not come back" });
   await screenshot("speech-models");
   await browser.execute(() => document.querySelector('[data-testid="models-dialog"]').close());
 

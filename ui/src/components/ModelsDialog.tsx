@@ -3,7 +3,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { open } from "@tauri-apps/plugin-dialog";
 import { shownJobs } from "../stores/jobs";
-import { downloadModel, importModel, loadModels, models, removeModel } from "../stores/speech";
+import { downloadModel, importModel, loadModels, models, removeModel, setModelSource } from "../stores/speech";
 import { confirm } from "./Dialog";
 
 const [shown, setShown] = createSignal(false);
@@ -77,12 +77,68 @@ export function ModelsDialog() {
             }}
           </For>
         </ul>
-        <p class="hint">From {models()?.downloads_from} into {models()?.dir}</p>
+        <ModelSource />
+        <p class="hint">Into {models()?.dir}</p>
         <div class="dialog-actions">
           <button onClick={() => void pickFile()}>Install a file…</button>
           <button class="primary" onClick={() => dialog.close()}>Done</button>
         </div>
       </dialog>
+    </Show>
+  );
+}
+
+/** Where catalogue models come from, changeable to a mirror (a folder of ggml-….bin files). */
+function ModelSource() {
+  const [editing, setEditing] = createSignal(false);
+  const [text, setText] = createSignal("");
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const start = () => {
+    setText(models()?.downloads_from ?? "");
+    setProblem(null);
+    setEditing(true);
+  };
+  const apply = async (address: string | null) => {
+    const refused = await setModelSource(address);
+    setProblem(refused);
+    if (!refused) setEditing(false);
+  };
+  return (
+    <Show
+      when={editing()}
+      fallback={
+        <p class="hint model-source">
+          From <span data-testid="models-source">{models()?.downloads_from}</span>{" "}
+          <button class="link" data-testid="models-source-change" onClick={start}>Change…</button>
+        </p>
+      }
+    >
+      <form
+        class="model-source-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void apply(text());
+        }}
+      >
+        <label class="inline">
+          Download from
+          <input
+            type="text"
+            inputmode="url"
+            spellcheck={false}
+            data-testid="models-source-input"
+            value={text()}
+            onInput={(e) => setText(e.currentTarget.value)}
+            placeholder="https://mirror.example.com/whisper"
+          />
+        </label>
+        <button class="small primary" type="submit" data-testid="models-source-save">Use</button>
+        <button class="small" type="button" onClick={() => void apply(null)}>Default</button>
+        <button class="small" type="button" onClick={() => setEditing(false)}>Cancel</button>
+        <Show when={problem()}>
+          <p class="error" role="alert" data-testid="models-source-problem">{problem()}</p>
+        </Show>
+      </form>
     </Show>
   );
 }

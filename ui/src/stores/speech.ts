@@ -12,6 +12,7 @@ import type { ModelsOverview } from "../bindings/ModelsOverview";
 import type { Music } from "../bindings/Music";
 import type { SourceSpeech } from "../bindings/SourceSpeech";
 import type { SpeechStep } from "../bindings/SpeechStep";
+import { CommandError, messageOf } from "../ipc";
 import { notify, showError } from "./app";
 import { onJobEnd, track } from "./jobs";
 import { replaceClip } from "./variants";
@@ -44,6 +45,19 @@ export async function importModel(path: string): Promise<void> {
     await loadModels();
   } catch (error) {
     showError(error, "Could not install the model");
+  }
+}
+
+/** Download from `address` (a mirror), or from the default host with null. Says what is wrong
+ * with the address (and what to do), or null when it was taken; the dialog shows it in place. */
+export async function setModelSource(address: string | null): Promise<string | null> {
+  try {
+    await commands.modelsSetSource(address);
+    await loadModels();
+    return null;
+  } catch (error) {
+    const hint = error instanceof CommandError && error.hint ? ` (${error.hint})` : "";
+    return `${messageOf(error)}${hint}`;
   }
 }
 
