@@ -31,7 +31,7 @@ use edit_factory::speech::models::{
     download_source, set_download_source, CatalogueModel, InstalledModel, ModelStore, CATALOGUE,
 };
 use edit_factory::timeline::edit::ItemEdit;
-use edit_factory::timeline::{AudioMode, Music};
+use edit_factory::timeline::{AudioMode, Music, Voiceover};
 use edit_factory::user_error::UserError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -468,6 +468,16 @@ commands! {
             m.asset_id = parse_id(&m.asset_id)?;
         }
         speech_clip::set_music(&state.library, &clip, music)
+    }
+
+    /// Lay a voice-over (a library recording) under the variant, or take it away.
+    fn clip_voiceover(state, clip_id: String, voiceover: Option<Voiceover>) -> Clip {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        let mut voiceover = voiceover;
+        if let Some(v) = voiceover.as_mut() {
+            v.asset_id = parse_id(&v.asset_id)?;
+        }
+        speech_clip::set_voiceover(&state.library, &clip, voiceover)
     }
 
     /// Reduce steady background noise (fans, hum, wind) in the footage's own sound, or stop.

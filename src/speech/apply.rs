@@ -133,13 +133,44 @@ pub fn captions(timeline: &mut Timeline, words: &WordsBySource, preset: CuePrese
         }
         at += item.duration_ns();
     }
+    cues_of(timeline, &placed, preset);
+}
+
+/// Captions of the voice-over's own words (`words`, in its file's time, which lasts
+/// `duration_s`): each heard where the voice-over plays it once its silences are cut, grouped into
+/// cues by `preset`. Every word is kept: one timed inside a cut pause (the recogniser's word times
+/// can lag the voice by a few tenths of a second) is shown at the cut.
+pub fn voiceover_captions(
+    timeline: &mut Timeline,
+    words: &[TranscribedWord],
+    duration_s: f64,
+    preset: CuePreset,
+) {
+    let Some(voiceover) = timeline.voiceover.clone() else {
+        return;
+    };
+    let duration = nanos(duration_s);
+    let placed: Vec<Word> = words
+        .iter()
+        .map(|w| Word {
+            text: w.word.clone(),
+            start: voiceover.offset + voiceover.remap(nanos(w.start_s), duration),
+            end: voiceover.offset + voiceover.remap(nanos(w.end_s), duration),
+        })
+        .collect();
+    cues_of(timeline, &placed, preset);
+}
+
+/// Group `placed` words (timeline time) into the timeline's cues, keeping its caption style.
+fn cues_of(timeline: &mut Timeline, placed: &[Word], preset: CuePreset) {
+    let at = timeline.duration_ns();
     let style = timeline
         .captions
         .take()
         .map(|c| c.style)
         .unwrap_or_default();
     // A cue stretched to its preset's shortest time must still end with the video.
-    let mut built = cues::build(&placed, preset);
+    let mut built = cues::build(placed, preset);
     for cue in &mut built {
         cue.end = cue.end.min(at);
         for word in &mut cue.words {

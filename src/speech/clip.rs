@@ -81,6 +81,16 @@ pub fn generate_captions(
     clip: &Clip,
     preset: CuePreset,
 ) -> Result<Result<Clip, Vec<String>>, UserError> {
+    // A voice-over is what the viewer follows: its words are the captions.
+    if let Some(voiceover) = &clip.timeline.voiceover {
+        let source = library.source(&voiceover.asset_id)?;
+        let Some(transcript) = cache::any_transcript(library, &source.content_hash)? else {
+            return Ok(Err(vec![source.id]));
+        };
+        let mut timeline = clip.timeline.clone();
+        apply::voiceover_captions(&mut timeline, &transcript.words, source.duration_s, preset);
+        return Ok(Ok(save(library, clip, &timeline, "Captions")?));
+    }
     let mut words = WordsBySource::new();
     let mut missing = Vec::new();
     for source in sources_of(library, clip)? {
@@ -231,12 +241,28 @@ pub fn set_voice(
     Ok(Ok(save(library, clip, &timeline, "Voices")?))
 }
 
-/// Cut the pauses out of the variant's speech (jump cuts), then re-place its speech spans and
-/// rebuild its captions from the transcripts so both follow the cut.
+/// Cut the pauses out of the variant's speech: out of its voice-over when it has one (the captions
+/// move with the voice), otherwise out of the footage (jump cuts), re-placing its speech spans and
+/// rebuilding its captions from the transcripts so both follow the cut.
 pub fn cut_silences(
     library: &Library,
     clip: &Clip,
 ) -> Result<Result<(Clip, Removal), Vec<String>>, UserError> {
+    if let Some(voiceover) = &clip.timeline.voiceover {
+        let source = library.source(&voiceover.asset_id)?;
+        let Some((spans, _)) = cache::voice(library, &source.content_hash)? else {
+            return Ok(Err(vec![source.id]));
+        };
+        let mut timeline = clip.timeline.clone();
+        let removal = apply::shorten_voiceover(
+            &mut timeline,
+            &spans,
+            source.duration_s,
+            &SilenceSettings::VOICEOVER,
+        )
+        .ok_or_else(|| UserError::new("the variant has no voice-over", None))?;
+        return Ok(Ok((save(library, clip, &timeline, "Cut pauses")?, removal)));
+    }
     let speech = match speech_of(library, clip)? {
         Ok(speech) => speech,
         Err(missing) => return Ok(Err(missing)),
@@ -279,6 +305,42 @@ pub fn set_denoise(library: &Library, clip: &Clip, on: bool) -> Result<Clip, Use
     let mut timeline = clip.timeline.clone();
     timeline.audio.denoise = on;
     save(library, clip, &timeline, "Noise reduction")
+}
+
+/// Lay a voice-over under the variant (a library source with sound, played from `offset`), or
+/// take it away. A new voice-over starts whole: pauses cut from another one do not apply to it.
+pub fn set_voiceover(
+    library: &Library,
+    clip: &Clip,
+    voiceover: Option<crate::timeline::Voiceover>,
+) -> Result<Clip, UserError> {
+    let mut voiceover = voiceover;
+    if let Some(v) = voiceover.as_mut() {
+        let source = library.source(&v.asset_id)?;
+        if !source.has_audio {
+            return Err(UserError::new(
+                format!("{} has no sound", source.file_name),
+                Some("choose a recording of the voice-over"),
+            ));
+        }
+        if !(0.0..=10.0).contains(&v.volume) || v.offset < 0 {
+            return Err(UserError::new(
+                "the voice-over's volume must be 0-10 and it cannot start before the video",
+                None,
+            ));
+        }
+        let same = clip
+            .timeline
+            .voiceover
+            .as_ref()
+            .is_some_and(|old| old.asset_id == v.asset_id);
+        if !same {
+            v.removed_silences.clear();
+        }
+    }
+    let mut timeline = clip.timeline.clone();
+    timeline.voiceover = voiceover;
+    save(library, clip, &timeline, "Voice-over")
 }
 
 /// Set (or remove) the variant's background music. The music must be a source of the library with

@@ -23,6 +23,7 @@ import {
   setDenoise,
   setMusic,
   setVoice,
+  setVoiceover,
   speechOf,
   speechVersion,
   styleCaptions,
@@ -160,6 +161,33 @@ function CueRow(props: { clip: Clip; cue: Cue; index: number; selected: boolean;
 }
 
 /** Background music from the project's files with sound: ducked under speech, vocals lowered. */
+/** A recording laid under the variant as its voice-over (from the start, at full volume). */
+function VoiceoverRow(props: { clip: Clip }) {
+  const voiceover = () => props.clip.timeline.voiceover;
+  const withSound = () => sources().filter((s) => s.has_audio);
+  return (
+    <div class="voice-row" data-testid="voiceover-row">
+      <label class="inline" title="A recording of the script, heard over the footage; captions and Cut pauses follow it">
+        Voice-over
+        <select
+          data-testid="voiceover"
+          value={voiceover()?.asset_id ?? ""}
+          onChange={(e) => {
+            const id = e.currentTarget.value;
+            void setVoiceover(props.clip, id ? { asset_id: id, offset: 0, volume: 1, removed_silences: [] } : null);
+          }}
+        >
+          <option value="">none</option>
+          <For each={withSound()}>{(s) => <option value={s.id}>{s.file_name}</option>}</For>
+        </select>
+      </label>
+      <Show when={(voiceover()?.removed_silences.length ?? 0) > 0}>
+        <span class="muted" data-testid="voiceover-cut">{voiceover()!.removed_silences.length} pauses cut</span>
+      </Show>
+    </div>
+  );
+}
+
 function MusicRow(props: { clip: Clip }) {
   const music = () => props.clip.timeline.music;
   const withSound = () => sources().filter((s) => s.has_audio);
@@ -260,8 +288,14 @@ export function CaptionsPanel(props: { clip: Clip }) {
             <option value="mute">mute</option>
           </select>
         </label>
-        <button class="small" data-testid="cut-pauses" disabled={isWaiting(props.clip.id)} onClick={() => void cutSilences(props.clip)}>
-          Cut pauses
+        <button
+          class="small"
+          data-testid="cut-pauses"
+          title={props.clip.timeline.voiceover ? "Take the pauses out of the voice-over; the captions follow it" : "Jump cuts: take the pauses out of the footage's speech"}
+          disabled={isWaiting(props.clip.id)}
+          onClick={() => void cutSilences(props.clip)}
+        >
+          {props.clip.timeline.voiceover ? "Cut pauses in the voice-over" : "Cut pauses"}
         </button>
         <label class="inline" title="RNNoise, a speech-trained denoiser: lowers fans, hum, wind and room noise under the voices">
           <input
@@ -283,6 +317,7 @@ export function CaptionsPanel(props: { clip: Clip }) {
           </div>
         )}
       </Show>
+      <VoiceoverRow clip={props.clip} />
       <MusicRow clip={props.clip} />
       <div class="caption-actions">
         <label class="inline">

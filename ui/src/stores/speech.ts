@@ -12,6 +12,7 @@ import type { ModelsOverview } from "../bindings/ModelsOverview";
 import type { Music } from "../bindings/Music";
 import type { SourceSpeech } from "../bindings/SourceSpeech";
 import type { SpeechStep } from "../bindings/SpeechStep";
+import type { Voiceover } from "../bindings/Voiceover";
 import { CommandError, messageOf } from "../ipc";
 import { notify, showError } from "./app";
 import { onJobEnd, track } from "./jobs";
@@ -177,6 +178,14 @@ export async function setDenoise(clip: Clip, on: boolean): Promise<void> {
     replaceClip(await commands.clipDenoise(clip.id, on));
   } catch (error) {
     showError(error, "Could not change the noise reduction");
+  }
+}
+
+export async function setVoiceover(clip: Clip, voiceover: Voiceover | null): Promise<void> {
+  try {
+    replaceClip(await commands.clipVoiceover(clip.id, voiceover));
+  } catch (error) {
+    showError(error, "Could not change the voice-over");
   }
 }
 
