@@ -92,22 +92,6 @@ pub fn load(library: &Library, hash: &str) -> Result<Option<SourceAnalysis>, Lib
     })
 }
 
-/// Only the momentary loudness series of content `hash` (empty when not analysed): for drawing
-/// sound, without reading the per-frame measurements.
-pub fn loudness(library: &Library, hash: &str) -> Result<Vec<f32>, LibraryError> {
-    library.read(|conn| {
-        Ok(conn
-            .query_row(
-                "SELECT loudness FROM analyses WHERE content_hash = ?1 AND analyzer_version = ?2",
-                params![hash, ANALYZER_VERSION],
-                |r| r.get::<_, Vec<u8>>(0),
-            )
-            .optional()?
-            .map(|bytes| decode_series(&bytes))
-            .unwrap_or_default())
-    })
-}
-
 /// Whether content `hash` is analysed already.
 pub fn has(library: &Library, hash: &str) -> Result<bool, LibraryError> {
     library.read(|conn| {

@@ -31,10 +31,6 @@ pub struct SourceSpeech {
     pub speech: Option<Vec<SpeechSpan>>,
     /// The model a transcript was made with, when there is one.
     pub transcript_model: Option<String>,
-    /// Momentary loudness (LUFS) every `loudness_step_s`, from the analysis, for drawing the
-    /// sound; empty until the source is analysed.
-    pub loudness: Vec<f32>,
-    pub loudness_step_s: f64,
 }
 
 /// The speech of every source a variant uses.
@@ -51,10 +47,7 @@ pub fn sources_of(library: &Library, clip: &Clip) -> Result<Vec<SourceSpeech>, L
     for id in ids {
         let source = library.source(id)?;
         let transcript_model = cache::transcript_model(library, &source.content_hash)?;
-        let loudness = crate::analysis::cache::loudness(library, &source.content_hash)?;
         out.push(SourceSpeech {
-            loudness,
-            loudness_step_s: f64::from(crate::analysis::loudness::STEP_S),
             source_id: source.id.clone(),
             file_name: source.file_name.clone(),
             has_audio: source.has_audio,
