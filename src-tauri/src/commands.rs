@@ -401,6 +401,17 @@ commands! {
         Ok(edit_factory::render::preview::plan(&state.library, &clip.timeline)?)
     }
 
+    /// Queue the preview copies the variant's sources lack (one job per source, never twice).
+    fn clip_proxies(state, clip_id: String) -> Vec<JobSummary> {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        let plan = edit_factory::render::preview::plan(&state.library, &clip.timeline)?;
+        let mut jobs = Vec::new();
+        for source_id in &plan.unproxied {
+            jobs.push(state.queue.enqueue_proxy(source_id)?.summary());
+        }
+        Ok(jobs)
+    }
+
     /// What is known of the speech of a variant's sources.
     fn clip_speech(state, clip_id: String) -> Vec<SourceSpeech> {
         let clip = state.library.clip(&parse_id(&clip_id)?)?;

@@ -22,6 +22,7 @@ pub fn registry() -> Registry {
         .with(super::speech_handlers::VoiceJob)
         .with(super::speech_handlers::TranscribeJob)
         .with(super::speech_handlers::DownloadModelJob)
+        .with(super::proxy_handler::ProxyJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {

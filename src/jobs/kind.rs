@@ -28,6 +28,8 @@ pub enum JobKind {
     Transcribe,
     /// Download a speech model.
     DownloadModel,
+    /// Make a source's small preview copy for the editor.
+    Proxy,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
@@ -42,6 +44,7 @@ impl JobKind {
         JobKind::Voice,
         JobKind::Transcribe,
         JobKind::DownloadModel,
+        JobKind::Proxy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl JobKind {
             Self::Voice => "voice",
             Self::Transcribe => "transcribe",
             Self::DownloadModel => "download_model",
+            Self::Proxy => "proxy",
             Self::Unknown => "unknown",
         }
     }
@@ -66,6 +70,7 @@ impl JobKind {
             "voice" => Self::Voice,
             "transcribe" => Self::Transcribe,
             "download_model" => Self::DownloadModel,
+            "proxy" => Self::Proxy,
             _ => Self::Unknown,
         }
     }
@@ -80,6 +85,7 @@ impl JobKind {
             Self::Voice => "Find speech",
             Self::Transcribe => "Transcribe",
             Self::DownloadModel => "Download a speech model",
+            Self::Proxy => "Preview copy",
             Self::Unknown => "Unknown job",
         }
     }
@@ -135,6 +141,9 @@ pub enum JobSpec {
         #[serde(default)]
         sha256: Option<String>,
     },
+    Proxy {
+        source_id: String,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -150,6 +159,7 @@ impl JobSpec {
             Self::Voice { .. } => JobKind::Voice,
             Self::Transcribe { .. } => JobKind::Transcribe,
             Self::DownloadModel { .. } => JobKind::DownloadModel,
+            Self::Proxy { .. } => JobKind::Proxy,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -167,6 +177,18 @@ pub enum JobOutcome {
     Voice(crate::speech::source::Voice),
     Transcribe(TranscribeReport),
     DownloadModel(crate::speech::models::InstalledModel),
+    Proxy(ProxyReport),
+}
+
+/// A source's preview copy, made or found made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProxyReport {
+    pub source_id: String,
+    pub width: u32,
+    pub height: u32,
+    /// It was there already.
+    pub cached: bool,
 }
 
 /// What transcribing one source found (the words are in the library's cache).

@@ -16,6 +16,7 @@ pub mod lock;
 mod model;
 pub mod owner;
 pub mod progress;
+mod proxy_handler;
 mod queue;
 mod speech_handlers;
 pub mod store;

@@ -108,9 +108,9 @@ impl Job {
             subject_id: match &self.spec {
                 JobSpec::Analyze { source_id } => Some(source_id.clone()),
                 JobSpec::Export { clip_id, .. } => Some(clip_id.clone()),
-                JobSpec::Voice { source_id } | JobSpec::Transcribe { source_id, .. } => {
-                    Some(source_id.clone())
-                }
+                JobSpec::Voice { source_id }
+                | JobSpec::Transcribe { source_id, .. }
+                | JobSpec::Proxy { source_id } => Some(source_id.clone()),
                 JobSpec::DownloadModel { name, .. } => Some(name.clone()),
                 _ => None,
             },

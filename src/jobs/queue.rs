@@ -7,6 +7,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::cancel::CancelToken;
+use super::kind::{JobKind, JobSpec};
 use super::{Job, JobError, JobSummary, NewJob};
 use crate::library::{Library, LibraryError};
 
@@ -50,10 +51,31 @@ impl JobQueue {
         source_id: &str,
         project_id: Option<&str>,
     ) -> Result<Job, JobError> {
-        if let Some(active) = self.library.jobs().active_analysis(source_id)? {
+        if let Some(active) = self
+            .library
+            .jobs()
+            .active_for_source(JobKind::Analyze, source_id)?
+        {
             return Ok(active);
         }
         self.enqueue(&NewJob::analyze(source_id, project_id))
+    }
+
+    /// Queue the preview copy of `source_id`, unless one is queued or running already.
+    pub fn enqueue_proxy(&self, source_id: &str) -> Result<Job, JobError> {
+        if let Some(active) = self
+            .library
+            .jobs()
+            .active_for_source(JobKind::Proxy, source_id)?
+        {
+            return Ok(active);
+        }
+        self.enqueue(&NewJob::new(
+            JobSpec::Proxy {
+                source_id: source_id.to_owned(),
+            },
+            None,
+        ))
     }
 
     /// Cancel a job: a queued one at once; a running one is flagged in the library (for whichever

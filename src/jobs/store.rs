@@ -157,18 +157,22 @@ impl Jobs<'_> {
         })
     }
 
-    /// A queued or running analysis of `source_id`, if there is one.
-    pub fn active_analysis(&self, source_id: &str) -> Result<Option<Job>, JobError> {
+    /// The queued or running job of `kind` (one of the per-source kinds) for `source_id`, if any.
+    pub fn active_for_source(
+        &self,
+        kind: JobKind,
+        source_id: &str,
+    ) -> Result<Option<Job>, JobError> {
         self.library.read(|conn| {
             Ok(conn
                 .query_row(
                     &format!(
-                        "SELECT {COLUMNS} FROM jobs WHERE kind = 'analyze'
+                        "SELECT {COLUMNS} FROM jobs WHERE kind = ?1
                            AND status IN ('queued', 'running')
-                           AND json_extract(payload, '$.source_id') = ?1
+                           AND json_extract(payload, '$.source_id') = ?2
                          ORDER BY created_at LIMIT 1"
                     ),
-                    [source_id],
+                    [kind.as_str(), source_id],
                     from_row,
                 )
                 .optional()?)

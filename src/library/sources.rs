@@ -321,6 +321,18 @@ impl Library {
             .join(format!("{content_hash}.jpg"))
     }
 
+    /// Where the editor's preview copy of this content is kept (`media::proxy`).
+    pub fn proxy_path(&self, content_hash: &str) -> PathBuf {
+        let name: String = content_hash
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        self.dir()
+            .join("cache")
+            .join("proxies")
+            .join(format!("{name}.mp4"))
+    }
+
     /// Where the waveform of this content is kept (see `media::waveform`), plain or denoised.
     pub fn waveform_path(&self, content_hash: &str, denoised: bool) -> PathBuf {
         let name = if denoised {

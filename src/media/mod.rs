@@ -8,6 +8,7 @@ pub mod filmstrip;
 pub mod fingerprint;
 pub(crate) mod pipeline;
 pub mod probe;
+pub mod proxy;
 mod scan;
 pub mod thumbnail;
 mod timing;

@@ -43,6 +43,8 @@ pub enum MediaKind {
     Waveform,
     /// The same through the denoiser the export's "reduce background noise" runs.
     DenoisedWaveform,
+    /// Its small preview copy, once a job has made it (`media::proxy`), with Range support.
+    Proxy,
 }
 
 impl MediaKind {
@@ -53,6 +55,7 @@ impl MediaKind {
             "filmstrip" => Some(Self::Filmstrip),
             "waveform" => Some(Self::Waveform),
             "waveform-denoised" => Some(Self::DenoisedWaveform),
+            "proxy" => Some(Self::Proxy),
             _ => None,
         }
     }
@@ -64,6 +67,7 @@ impl MediaKind {
             Self::Filmstrip => "filmstrip",
             Self::Waveform => "waveform",
             Self::DenoisedWaveform => "waveform-denoised",
+            Self::Proxy => "proxy",
         }
     }
 }
@@ -297,6 +301,11 @@ fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused>
             let (file, len) = open_kept(&path)?;
             // Kept per content: a changed file is a new content hash, hence a new strip.
             Ok((file, len, "image/jpeg", "private, max-age=86400"))
+        }
+        MediaKind::Proxy => {
+            // Made by a job, never inside a request: it takes as long as a render.
+            let (file, len) = open_kept(&library.proxy_path(&source.content_hash))?;
+            Ok((file, len, "video/mp4", "private, max-age=86400"))
         }
         MediaKind::Waveform | MediaKind::DenoisedWaveform => {
             if !source.has_audio {

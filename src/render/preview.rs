@@ -27,6 +27,10 @@ pub struct PreviewPlan {
     pub items: Vec<PreviewItem>,
     pub voiceover: Option<PreviewVoiceover>,
     pub music: Option<PreviewMusic>,
+    /// Sources played from their small preview copy (`media::proxy`), which is ready.
+    pub proxied: Vec<String>,
+    /// Sources that would play better from a preview copy not made yet ([`proxies_wanted`]).
+    pub unproxied: Vec<String>,
 }
 
 /// A gain at a time (ns): linear between points, constant after the last.
@@ -122,7 +126,35 @@ pub fn plan(library: &Library, timeline: &Timeline) -> Result<PreviewPlan, Rende
         Some(m) => Some((extra(&m.asset_id)?, m)),
         None => None,
     };
-    Ok(lay_out(timeline, &preset, &sources, voice, music))
+    let mut plan = lay_out(timeline, &preset, &sources, voice, music);
+    let mut ids: Vec<&Source> = sources.values().collect();
+    ids.sort_by(|a, b| a.id.cmp(&b.id));
+    for source in ids {
+        if !wants_proxy(source) {
+            continue;
+        }
+        if library.proxy_path(&source.content_hash).is_file() {
+            plan.proxied.push(source.id.clone());
+        } else {
+            plan.unproxied.push(source.id.clone());
+        }
+    }
+    Ok(plan)
+}
+
+/// Whether the window would struggle to play `source` as it is: too large to decode smoothly in
+/// software, or in a codec the webview may not decode.
+fn wants_proxy(source: &Source) -> bool {
+    match (
+        source.has_video,
+        source.display_width,
+        source.display_height,
+    ) {
+        (true, Some(w), Some(h)) => {
+            crate::media::proxy::needed(source.video_codec.as_deref(), w, h)
+        }
+        _ => false,
+    }
 }
 
 fn lay_out(
@@ -214,5 +246,7 @@ fn lay_out(
         items,
         voiceover,
         music,
+        proxied: Vec::new(),
+        unproxied: Vec::new(),
     }
 }
