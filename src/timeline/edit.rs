@@ -51,6 +51,14 @@ pub enum ItemEdit {
         item_id: String,
         framing: Framing,
     },
+    /// Take out everything that plays from `from` to `to` (output time), closing the gap: pieces
+    /// across an edge are trimmed to it, pieces inside are removed.
+    CutRange {
+        #[ts(type = "number")]
+        from: Nanos,
+        #[ts(type = "number")]
+        to: Nanos,
+    },
 }
 
 impl ItemEdit {
@@ -63,6 +71,7 @@ impl ItemEdit {
             Self::Delete { .. } => "Delete",
             Self::Replace { .. } => "Swap",
             Self::Frame { .. } => "Framing",
+            Self::CutRange { .. } => "Cut range",
         }
     }
 }
@@ -81,6 +90,10 @@ pub enum ItemEditError {
     LastItem,
     #[error("the focus point must lie in the picture (0–1) and the zoom be 1–4")]
     BadFraming,
+    #[error("the range to cut must last at least 0.1 s")]
+    RangeTooShort,
+    #[error("cutting that range would leave nothing")]
+    RangeIsEverything,
 }
 
 impl ItemEditError {
@@ -92,6 +105,8 @@ impl ItemEditError {
             }
             Self::OutsideSource { .. } => Some("drag the handle back inside the footage"),
             Self::LastItem => Some("add another piece first, or delete the variant"),
+            Self::RangeTooShort => Some("mark the range's start with I and its end with O"),
+            Self::RangeIsEverything => Some("mark a shorter range with I and O"),
             _ => None,
         }
     }
@@ -207,6 +222,22 @@ pub fn apply(
             item.in_ns = *in_ns;
             item.out_ns = *out_ns;
         }
+        ItemEdit::CutRange { from, to } => {
+            let (from, to) = ((*from).min(*to), (*from).max(*to));
+            if to - from < SHORTEST_ITEM {
+                return Err(ItemEditError::RangeTooShort);
+            }
+            timeline.items = cut_range(
+                &timeline.items,
+                &starts(&timeline.items, ctx.aligned),
+                from,
+                to,
+            );
+            if timeline.items.is_empty() {
+                *timeline = before;
+                return Err(ItemEditError::RangeIsEverything);
+            }
+        }
         ItemEdit::Frame { item_id, framing } => {
             let at = position(timeline, item_id)?;
             let inside = |v: f64| (0.0..=1.0).contains(&v);
@@ -221,6 +252,44 @@ pub fn apply(
     }
     follow_captions(&before, timeline, ctx.aligned);
     Ok(())
+}
+
+/// `items` (starting at `starts`) without what plays from `from` to `to`. What is left of a piece
+/// cut at both ends becomes two pieces; slivers under the shortest item are dropped.
+fn cut_range(items: &[Item], starts: &[Nanos], from: Nanos, to: Nanos) -> Vec<Item> {
+    let mut kept = Vec::new();
+    for (item, &start) in items.iter().zip(starts) {
+        let end = start + item.duration_ns();
+        if end <= from || start >= to {
+            kept.push(item.clone());
+            continue;
+        }
+        if start < from {
+            let out = item.in_ns + (from - start);
+            if out - item.in_ns >= SHORTEST_ITEM {
+                kept.push(Item {
+                    out_ns: out,
+                    ..item.clone()
+                });
+            }
+        }
+        if end > to {
+            let in_ns = item.in_ns + (to - start);
+            if item.out_ns - in_ns >= SHORTEST_ITEM {
+                let id = if start < from {
+                    crate::library::new_id()
+                } else {
+                    item.id.clone()
+                };
+                kept.push(Item {
+                    id,
+                    in_ns,
+                    ..item.clone()
+                });
+            }
+        }
+    }
+    kept
 }
 
 /// Where output time `t` of `items` comes from: (item index, source time).
@@ -391,6 +460,56 @@ mod tests {
         let cues = &t.captions.as_ref().unwrap().cues;
         assert_eq!(cues.len(), 2);
         assert!((s(cues[1].start) - 3.5).abs() < 1e-6, "{cues:?}");
+    }
+
+    #[test]
+    fn cutting_a_range_across_two_pieces_closes_the_gap_and_drops_its_captions() {
+        let mut t = timeline();
+        // a plays 0–4 s (source 10–14), b 4–7 s (source 30–33); cut 3–5 s.
+        ctx_apply(
+            &mut t,
+            ItemEdit::CutRange {
+                from: super::super::nanos(5.0),
+                to: super::super::nanos(3.0),
+            },
+        )
+        .unwrap();
+        let spans: Vec<(f64, f64)> = t.items.iter().map(|i| (s(i.in_ns), s(i.out_ns))).collect();
+        assert_eq!(spans, vec![(10.0, 13.0), (31.0, 33.0)]);
+        assert_eq!(s(t.duration_ns()), 5.0);
+        let cues = &t.captions.as_ref().unwrap().cues;
+        // "first" (1–2 s) stays; "second" (4.5 s, inside the cut) goes.
+        assert_eq!(cues.len(), 1, "{cues:?}");
+        assert_eq!(cues[0].text, "first");
+
+        // Inside one piece: it becomes two, the second with a new id.
+        let mut t = timeline();
+        ctx_apply(
+            &mut t,
+            ItemEdit::CutRange {
+                from: super::super::nanos(1.0),
+                to: super::super::nanos(2.0),
+            },
+        )
+        .unwrap();
+        assert_eq!(t.items.len(), 3);
+        assert_eq!((s(t.items[0].out_ns), s(t.items[1].in_ns)), (11.0, 12.0));
+        assert_ne!(t.items[0].id, t.items[1].id);
+
+        // Everything, or nothing: refused, unchanged.
+        let mut t = timeline();
+        let before = t.clone();
+        let all = ItemEdit::CutRange {
+            from: 0,
+            to: super::super::nanos(7.0),
+        };
+        assert_eq!(
+            ctx_apply(&mut t, all),
+            Err(ItemEditError::RangeIsEverything)
+        );
+        let tiny = ItemEdit::CutRange { from: 10, to: 20 };
+        assert_eq!(ctx_apply(&mut t, tiny), Err(ItemEditError::RangeTooShort));
+        assert_eq!(t, before);
     }
 
     #[test]

@@ -78,8 +78,16 @@ try {
   await (await $('[data-testid="variant-play"]')).click();
   const editor = await $('[data-testid="editor"]');
   await editor.waitForDisplayed({ timeout: 10_000 });
+  // Large footage plays from 540p copies, made as jobs when the editor opens: measured after.
+  const copiesFrom = Date.now();
+  await browser.waitUntil(
+    async () => (await call("clip_preview", { clipId: clip.id })).unproxied.length === 0,
+    { timeout: 600_000, interval: 500, timeoutMsg: "the preview copies were not made" },
+  );
+  await browser.waitUntil(async () => /Preview from 540p copies|^$/.test(await browser.execute(() => document.querySelector('[data-testid="proxy-state"]')?.textContent ?? "")), { timeout: 30_000 });
   const plan = await call("clip_preview", { clipId: clip.id });
   report.variant = { pieces: plan.items.length, duration_s: plan.duration_ns / 1e9 };
+  report.preview_copies = { sources: plan.proxied.length, made_in_s: (Date.now() - copiesFrom) / 1000 };
 
   // 1. Edit to first frame: split at a playhead, undo it, swap a piece, undo that.
   const ruler = await $('[data-testid="strip-ruler"]');

@@ -870,3 +870,43 @@ test("the caption over the preview at t lies where the export burns it at t", as
   console.log(`caption centre apart: ${centre.toFixed(1)} stage px`);
   for (const [edge, gap] of Object.entries(gaps)) assert.ok(gap <= 6, `the caption's ${edge} edges differ by ${gap.toFixed(1)} px: ${JSON.stringify(gaps)}`);
 });
+
+test("720p footage plays in the editor from a 540p preview copy, made as a job and announced", async () => {
+  // The "Marks" project holds 720p VP8 and 720p phone footage, and three variants of them.
+  const marks = await browser.execute(() => [...document.querySelectorAll(".project-list li")].find((li) => /Marks/.test(li.textContent))?.dataset.projectId);
+  assert.ok(marks, "the Marks project is listed");
+  await (await browser.$(`.project-list li[data-project-id="${marks}"] button`)).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Marks", { timeout: 10_000 });
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  const state = () => browser.execute(() => document.querySelector('[data-testid="proxy-state"]')?.textContent ?? "");
+  // The copies are asked for when the variant opens, and said to be in the making.
+  await browser.waitUntil(async () => /preview cop/.test(await state()), { timeout: 10_000, timeoutMsg: "the preview does not say it uses copies" });
+  await browser.waitUntil(async () => /Preview from 540p copies/.test(await state()), {
+    timeout: 180_000,
+    timeoutMsg: "the preview copies were not made",
+  });
+  // The picture of a piece of 720p footage now comes from its copy, and plays.
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clip = (await invoke("clips_list", { projectId })).value[0];
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  assert.equal(plan.unproxied.length, 0);
+  const copied = plan.items.find((i) => plan.proxied.includes(i.source_id));
+  assert.ok(copied, `a piece of 720p footage: ${JSON.stringify(plan.proxied)}`);
+  await (await browser.$(`[data-testid="strip-item"][data-item-id="${copied.item_id}"]`)).click();
+  const videos = () =>
+    browser.execute(() => [...document.querySelectorAll('[data-testid="editor"] video')].map((v) => ({ src: v.src.replace(/^.*\/sources\//, ""), ready: v.readyState, error: v.error?.code ?? null })));
+  await browser
+    .waitUntil(async () => (await videos()).some((v) => v.src.endsWith("/proxy") && v.ready >= 2), { timeout: 20_000 })
+    .catch(async () => {
+      await screenshot("editor-proxy-failed");
+      assert.fail(`no video plays a preview copy: ${JSON.stringify(await videos())}`);
+    });
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  const start = Number(await editor.getAttribute("data-now"));
+  await browser.waitUntil(async () => Number(await editor.getAttribute("data-now")) > start + 1e9, { timeout: 10_000, timeoutMsg: "the playhead does not move" });
+  await screenshot("editor-proxy");
+  await (await browser.$('[data-testid="editor-play"]')).click();
+});

@@ -15,7 +15,8 @@ import { formatDuration } from "../format";
 import type { FramingMode } from "../bindings/FramingMode";
 import { Composer, itemAt } from "../preview/composer";
 import { mediaUrl, showError } from "../stores/app";
-import { editItems, redo, swapItem, undo } from "../stores/editor";
+import { editItems, makeProxies, proxyVersion, redo, swapItem, undo } from "../stores/editor";
+import { shownJobs } from "../stores/jobs";
 import { editCaption, speechOf, speechVersion } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
 import { filmstripTile, TILE } from "./PieceFrame";
@@ -37,7 +38,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   const [switches, setSwitches] = createSignal({ all: 0, ready: 0 });
   // The plan follows every change of the variant (each edit saves a new timeline).
   const [plan] = createResource(
-    () => ({ id: props.clip.id, timeline: JSON.stringify(props.clip.timeline) }),
+    () => ({ id: props.clip.id, timeline: JSON.stringify(props.clip.timeline), proxies: proxyVersion() }),
     async (key) => {
       try {
         return await commands.clipPreview(key.id);
@@ -52,6 +53,20 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     () => ({ id: props.clip.id, version: speechVersion(props.clip.id), updated: props.clip.updated_at }),
     (key) => speechOf(key.id).catch(() => undefined),
   );
+  // Footage the webview plays badly gets a 540p copy, asked for once per variant opened.
+  let proxiesAsked = "";
+  createEffect(() => {
+    const p = plan();
+    if (p && p.unproxied.length > 0 && proxiesAsked !== props.clip.id) {
+      proxiesAsked = props.clip.id;
+      void makeProxies(props.clip);
+    }
+  });
+  const proxyProgress = () => {
+    const waiting = plan()?.unproxied ?? [];
+    const jobs = shownJobs().filter((j) => j.kind === "proxy" && j.subject_id && waiting.includes(j.subject_id));
+    return jobs.length ? jobs.reduce((sum, j) => sum + j.progress, 0) / jobs.length : null;
+  };
   let composer: Composer | null = null;
   const stageWidth = () => {
     const p = plan();
@@ -73,7 +88,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       composer = new Composer(
         { videos: [videoA, videoB], backdrop, voice, music },
         p,
-        (id) => mediaUrl(id, "media"),
+        (id) => mediaUrl(id, plan()?.proxied.includes(id) ? "proxy" : "media"),
         {
           time: setNow,
           playing: setPlaying,
@@ -285,6 +300,16 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         <span data-testid="editor-time">
           {formatDuration(now() / NS)} / {formatDuration(duration() / NS)}
         </span>
+        <Show when={(plan()?.unproxied.length ?? 0) > 0}>
+          <span class="muted" data-testid="proxy-state" title="Large or unusual footage plays from a small copy in the preview; the export always uses the original">
+            Making 540p preview copies{proxyProgress() !== null ? ` (${Math.round(proxyProgress()! * 100)} %)` : ""}…
+          </span>
+        </Show>
+        <Show when={(plan()?.unproxied.length ?? 0) === 0 && (plan()?.proxied.length ?? 0) > 0}>
+          <span class="muted" data-testid="proxy-state" title="The export always uses the original footage">
+            Preview from 540p copies
+          </span>
+        </Show>
         <Show when={plan()?.music?.vocals_lowered}>
           <span class="muted">Music plays with its vocals here; the export lowers them.</span>
         </Show>

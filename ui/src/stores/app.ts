@@ -14,7 +14,7 @@ export async function loadAppInfo(): Promise<AppInfo> {
 }
 
 /** URL of a library item on the loopback media server (by id; the session secret is in the base). */
-export function mediaUrl(sourceId: string, kind: "media" | "thumbnail" | "filmstrip" | "waveform" | "waveform-denoised"): string {
+export function mediaUrl(sourceId: string, kind: "media" | "proxy" | "thumbnail" | "filmstrip" | "waveform" | "waveform-denoised"): string {
   return `${info()?.media_base_url ?? ""}/sources/${encodeURIComponent(sourceId)}/${kind}`;
 }
 

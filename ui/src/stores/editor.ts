@@ -1,10 +1,12 @@
 // The editor domain: edits of a variant's pieces, swapping a piece for the next-best moment, and
 // undo/redo. The engine applies and records each one (history kept with the variant); the
 // changed variant replaces the old one in the variants store.
+import { createSignal } from "solid-js";
 import { commands } from "../bindings/commands";
 import type { Clip } from "../bindings/Clip";
 import type { ItemEdit } from "../bindings/ItemEdit";
 import { showError } from "./app";
+import { onJobEnd, track } from "./jobs";
 import { replaceClip } from "./variants";
 
 async function apply(change: () => Promise<Clip>, context: string): Promise<boolean> {
@@ -23,3 +25,19 @@ export const editItems = (clip: Clip, edit: ItemEdit) => apply(() => commands.cl
 export const swapItem = (clip: Clip, itemId: string) => apply(() => commands.clipSwap(clip.id, itemId), "Could not swap the piece");
 export const undo = (clip: Clip) => apply(() => commands.clipUndo(clip.id), "Could not undo");
 export const redo = (clip: Clip) => apply(() => commands.clipRedo(clip.id), "Could not redo");
+
+// Preview copies (540p) of footage the webview plays badly: asked for when a variant opens in the
+// editor; each one that ends makes the preview plan be fetched again, which then plays from it.
+const [proxyVersion, setProxyVersion] = createSignal(0);
+export { proxyVersion };
+onJobEnd((job) => {
+  if (job.kind === "proxy") setProxyVersion((v) => v + 1);
+});
+
+export async function makeProxies(clip: Clip): Promise<void> {
+  try {
+    for (const job of await commands.clipProxies(clip.id)) track(job);
+  } catch (error) {
+    showError(error, "Could not make preview copies");
+  }
+}

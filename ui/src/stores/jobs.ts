@@ -22,6 +22,7 @@ export const KIND_LABELS: Record<JobKind, string> = {
   voice: "Find speech",
   transcribe: "Transcribe",
   download_model: "Download a speech model",
+  proxy: "Preview copy",
   unknown: "Unknown job",
 };
 
@@ -70,7 +71,11 @@ function update(job: JobSummary): void {
   }
 }
 
+/** Kinds the app runs on its own behind the scenes: their success is shown by what they make. */
+const QUIET_KINDS: JobKind[] = ["proxy"];
+
 function announce(job: JobSummary): void {
+  if (job.status === "succeeded" && QUIET_KINDS.includes(job.kind)) return;
   const label = KIND_LABELS[job.kind];
   const text =
     job.status === "succeeded"
