@@ -173,6 +173,35 @@ fn caption_canvas(
     Ok((width as u32, own_height))
 }
 
+/// What a second render must change after the first one's measurements.
+#[derive(Debug, Default, PartialEq)]
+struct SecondRender {
+    /// The loudness target was missed by more than half a unit: by this much (dB, signed).
+    raise_gain_db: Option<f64>,
+    /// A peak went over the ceiling: limit this much lower (what went over, and a margin).
+    lower_ceiling_db: Option<f64>,
+}
+
+fn second_render(
+    integrated_lufs: Option<f64>,
+    true_peak_dbtp: Option<f64>,
+    preset: &Preset,
+    audible: bool,
+) -> SecondRender {
+    if !audible {
+        return SecondRender::default();
+    }
+    SecondRender {
+        raise_gain_db: integrated_lufs
+            .map(|l| preset.loudness_lufs - l)
+            .filter(|m| m.abs() > 0.5),
+        lower_ceiling_db: true_peak_dbtp
+            .map(|peak| peak - preset.true_peak_dbtp)
+            .filter(|over| *over > 0.0)
+            .map(|over| over + 0.3),
+    }
+}
+
 /// Export `timeline` with `preset` to `out` (written under a temporary name, checked, then moved
 /// into place), encoding with `encoder` (an element from [`encoders::probe`]; x264 when that one
 /// fails). `progress` hears the fraction done.
@@ -229,7 +258,7 @@ pub fn export(
         0.0
     };
     // A little under the ceiling: AAC encoding adds up to a few tenths of a dB of overshoot (−1.3 dBTP came out at −1.0).
-    let ceiling = 10f64.powf((preset.true_peak_dbtp - 0.5) / 20.0);
+    let mut ceiling_db = preset.true_peak_dbtp - 0.5;
     tracing::info!(
         lufs = ?measured.integrated_lufs,
         true_peak = ?measured.true_peak_dbtp,
@@ -251,12 +280,18 @@ pub fn export(
             .sum(),
     );
     // Limiting peaks lowers the loudness a little; when the result misses the target by more than
-    // half a unit, it is rendered once more with the gain corrected by what was missed.
+    // half a unit, it is rendered once more with the gain corrected by what was missed. Likewise,
+    // when the encoder's overshoot carried a peak over the ceiling (seen: 0.6 dB on music), the
+    // second render limits lower by what went over.
     let mut attempt = 0;
     let mut encoder = encoder.to_owned();
     let report = loop {
         attempt += 1;
-        let limiter = limiter::envelope(&measured.block_peaks, 10f64.powf(gain_db / 20.0), ceiling);
+        let limiter = limiter::envelope(
+            &measured.block_peaks,
+            10f64.powf(gain_db / 20.0),
+            10f64.powf(ceiling_db / 20.0),
+        );
         let (from, span) = if attempt == 1 {
             (0.15, 0.8)
         } else {
@@ -298,14 +333,24 @@ pub fn export(
         }
         progress(from + span, "checking the export");
         let report = verify::check(output.partial_path(), preset, duration_s, audible, cancel)?;
-        let missed = report
-            .integrated_lufs
-            .filter(|_| audible)
-            .map(|l| preset.loudness_lufs - l)
-            .filter(|m| m.abs() > 0.5);
-        match missed {
-            Some(missed) if attempt == 1 => gain_db = (gain_db + missed).clamp(-24.0, 30.0),
-            _ => break report,
+        let fix = second_render(
+            report.integrated_lufs,
+            report.true_peak_dbtp,
+            preset,
+            audible,
+        );
+        if attempt > 1 || fix == SecondRender::default() {
+            break report;
+        }
+        if let Some(missed) = fix.raise_gain_db {
+            gain_db = (gain_db + missed).clamp(-24.0, 30.0);
+        }
+        if let Some(lower) = fix.lower_ceiling_db {
+            tracing::info!(
+                lower,
+                "a peak went over the ceiling; rendering again, limited lower"
+            );
+            ceiling_db -= lower;
         }
     };
     if !report.problems.is_empty() {
@@ -329,4 +374,32 @@ pub fn export(
         true_peak_dbtp: report.true_peak_dbtp,
         gain_db,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{preset, second_render, SecondRender};
+
+    #[test]
+    fn a_second_render_corrects_a_missed_target_or_a_peak_over_the_ceiling() {
+        let tiktok = preset::builtin("tiktok").unwrap();
+        // On target, peaks under the ceiling: nothing to do.
+        assert_eq!(
+            second_render(Some(-14.2), Some(-1.4), &tiktok, true),
+            SecondRender::default()
+        );
+        // 0.9 dB short: raise the gain by that.
+        let fix = second_render(Some(-14.9), Some(-1.6), &tiktok, true);
+        assert!((fix.raise_gain_db.unwrap() - 0.9).abs() < 1e-9);
+        assert_eq!(fix.lower_ceiling_db, None);
+        // A peak at -0.9 dBTP over a -1.0 ceiling: limit 0.1 dB lower, and a margin.
+        let fix = second_render(Some(-14.2), Some(-0.9), &tiktok, true);
+        assert_eq!(fix.raise_gain_db, None);
+        assert!((fix.lower_ceiling_db.unwrap() - 0.4).abs() < 1e-9);
+        // A mix quiet by design is not held to either.
+        assert_eq!(
+            second_render(Some(-40.0), Some(-0.5), &tiktok, false),
+            SecondRender::default()
+        );
+    }
 }

@@ -871,7 +871,7 @@ test("the caption over the preview at t lies where the export burns it at t", as
   for (const [edge, gap] of Object.entries(gaps)) assert.ok(gap <= 6, `the caption's ${edge} edges differ by ${gap.toFixed(1)} px: ${JSON.stringify(gaps)}`);
 });
 
-test("720p footage plays in the editor from a 540p preview copy, made as a job and announced", async () => {
+test("720p footage plays in the editor from a 540p preview copy; a piece replaced by a marked segment; a range marked with I and O cut", async () => {
   // The "Marks" project holds 720p VP8 and 720p phone footage, and three variants of them.
   const marks = await browser.execute(() => [...document.querySelectorAll(".project-list li")].find((li) => /Marks/.test(li.textContent))?.dataset.projectId);
   assert.ok(marks, "the Marks project is listed");
@@ -909,4 +909,36 @@ test("720p footage plays in the editor from a 540p preview copy, made as a job a
   await browser.waitUntil(async () => Number(await editor.getAttribute("data-now")) > start + 1e9, { timeout: 10_000, timeoutMsg: "the playhead does not move" });
   await screenshot("editor-proxy");
   await (await browser.$('[data-testid="editor-play"]')).click();
+
+  // Put the segment marked earlier (in the segment library) in the selected piece's place.
+  const segment = (await invoke("segments_list", { filter: { profile_id: null, source_id: null, keyword: null, favorite_only: false, min_duration_s: null, max_duration_s: null } })).value?.[0];
+  assert.ok(segment, "a marked segment");
+  await (await browser.$('[data-testid="editor-replace"]')).selectByAttribute("value", segment.id);
+  await browser.waitUntil(
+    async () => {
+      const item = (await invoke("clips_list", { projectId })).value[0].timeline.items.find((i) => i.id === copied.item_id);
+      return item?.source_id === segment.source_id && Math.abs(item.in - segment.start_s * 1e9) < 1e6 && Math.abs(item.out - segment.end_s * 1e9) < 1e6;
+    },
+    { timeout: 10_000, timeoutMsg: "the piece was not replaced by the segment" },
+  );
+
+  // Mark a range with I and O (2 s from the start to 5 s later) and take it out with Delete.
+  const before = (await invoke("clip_preview", { clipId: clip.id })).value.duration_ns;
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("Home");
+  for (let i = 0; i < 60; i += 1) await browser.keys("ArrowRight");
+  await browser.keys("i");
+  await browser.keys(["Shift", "ArrowRight"]);
+  await browser.keys(["Shift"]);
+  await browser.keys("o");
+  await (await browser.$('[data-testid="strip-range"]')).waitForDisplayed({ timeout: 5000 });
+  await screenshot("editor-range");
+  await browser.keys("Delete");
+  await browser.waitUntil(async () => /Cut range/.test(await (await browser.$('[data-testid="editor-undo"]')).getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the range was not cut",
+  });
+  const after = (await invoke("clip_preview", { clipId: clip.id })).value.duration_ns;
+  assert.ok(Math.abs(before - after - 5e9) < 0.1e9, `5 s taken out: ${before} → ${after}`);
+  assert.equal((await browser.$$('[data-testid="strip-range"]')).length, 0, "the range is forgotten once cut");
 });

@@ -3,16 +3,19 @@
 // drawn over it from the same style model; a strip of the items and cues with a playhead; and the
 // caption edits a creator makes at the playhead.
 //   Space play/pause · K pause · L play · ←/→ one frame · Shift+←/→ 5 s · Home/End
-//   S split the piece · Delete the piece · Ctrl+Z undo · Ctrl+Shift+Z redo
+//   S split the piece · Delete the piece (or the marked range) · Ctrl+Z undo · Ctrl+Shift+Z redo
+//   I / O mark a range's start / end at the playhead · Esc forget the range
 //   Q cue starts at the playhead · W cue ends at the playhead · X split the cue at the playhead
 //   drag on the picture: move a filled piece's focus point
-import { createEffect, createResource, createSignal, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { commands } from "../bindings/commands";
 import type { CaptionEdit } from "../bindings/CaptionEdit";
 import type { Clip } from "../bindings/Clip";
 import type { Cue } from "../bindings/Cue";
 import { formatDuration } from "../format";
 import type { FramingMode } from "../bindings/FramingMode";
+import type { Segment } from "../bindings/Segment";
+import { loadSegments, segments } from "../stores/segments";
 import { Composer, itemAt } from "../preview/composer";
 import { mediaUrl, showError } from "../stores/app";
 import { editItems, makeProxies, proxyVersion, redo, swapItem, undo } from "../stores/editor";
@@ -157,6 +160,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     else if (key === "x" || key === "X") void atPlayhead("split");
     else if ((key === "z" || key === "Z") && (event.ctrlKey || event.metaKey)) void (event.shiftKey ? redo(props.clip) : undo(props.clip));
     else if (key === "s" || key === "S") splitHere();
+    else if (key === "i" || key === "I") setRange({ from: Math.round(now()), to: range()?.to ?? null });
+    else if (key === "o" || key === "O") setRange({ from: range()?.from ?? null, to: Math.round(now()) });
+    else if (key === "Escape") setRange(null);
     else if (key === "Delete" || key === "Backspace") deleteTarget();
     else return;
     event.preventDefault();
@@ -164,6 +170,11 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
 
   // The piece edits act on: the one selected on the strip, else the one under the playhead.
   const [selected, setSelected] = createSignal<string | null>(null);
+  const [range, setRange] = createSignal<{ from: number | null; to: number | null } | null>(null);
+  // Marked segments of the library, to put in a piece's place.
+  onMount(() => {
+    if (segments().length === 0) void loadSegments();
+  });
   const [zoom, setZoom] = createSignal(1);
   const [scrubbing, setScrubbing] = createSignal(false);
   /** While the playhead is dragged, the piece's filmstrip tile is drawn where the picture goes
@@ -203,7 +214,28 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     return items.find((i) => i.id === playing?.item_id);
   };
   const splitHere = () => void editItems(props.clip, { op: "split", at: Math.round(now()) });
+  /** What Delete takes out when a range is marked (I … O, in either order). */
+  const markedRange = () => {
+    const r = range();
+    return r && r.from !== null && r.to !== null && r.from !== r.to ? { from: Math.min(r.from, r.to), to: Math.max(r.from, r.to) } : null;
+  };
+  const cutRange = () => {
+    const r = markedRange();
+    if (r) void editItems(props.clip, { op: "cut_range", from: r.from, to: r.to }).then((done) => done && setRange(null));
+  };
+  const replaceTarget = (segment: Segment) => {
+    const item = target();
+    if (item)
+      void editItems(props.clip, {
+        op: "replace",
+        item_id: item.id,
+        source_id: segment.source_id,
+        in_ns: Math.round(segment.start_s * NS),
+        out_ns: Math.round(segment.end_s * NS),
+      });
+  };
   const deleteTarget = () => {
+    if (markedRange()) return cutRange();
     const item = target();
     if (item) void editItems(props.clip, { op: "delete", item_id: item.id }).then(() => setSelected(null));
   };
@@ -330,6 +362,33 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         <button class="small" data-testid="editor-swap" title="Swap the piece for the best moment not used yet" disabled={!target()} onClick={() => swapTarget()}>
           Swap
         </button>
+        <select
+          class="small"
+          data-testid="editor-replace"
+          disabled={!target() || segments().length === 0}
+          title="Put a segment marked in the segment library in the piece's place"
+          value=""
+          onChange={(e) => {
+            const segment = segments().find((s) => s.id === e.currentTarget.value);
+            e.currentTarget.value = "";
+            if (segment) replaceTarget(segment);
+          }}
+        >
+          <option value="">Replace with a segment…</option>
+          <For each={segments()}>
+            {(segment) => (
+              <option value={segment.id}>
+                {segment.favorite ? "★ " : ""}
+                {segment.file_name} {segment.start_s.toFixed(1)}–{segment.end_s.toFixed(1)} s{segment.keywords.length ? ` · ${segment.keywords.join(", ")}` : ""}
+              </option>
+            )}
+          </For>
+        </select>
+        <Show when={markedRange()}>
+          <button class="small" data-testid="editor-cut-range" title="Take out the marked range (Delete); Esc forgets it" onClick={() => cutRange()}>
+            Cut range
+          </button>
+        </Show>
         <label class="inline">
           Framing
           <select data-testid="editor-framing" disabled={!target()} value={target()?.framing.mode ?? "fill"} onChange={(e) => setFramingMode(e.currentTarget.value as FramingMode)}>
@@ -353,6 +412,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
             zoom={zoom()}
             selected={selected()}
             select={setSelected}
+            range={range()}
             seek={(t) => {
               setScrubbing(false);
               seek(t);

@@ -38,6 +38,8 @@ export function TimelineStrip(props: {
   zoom: number;
   selected: string | null;
   select: (itemId: string) => void;
+  /** A range marked with I and O (either end may be unset yet). */
+  range: { from: number | null; to: number | null } | null;
   seek: (ns: number) => void;
   /** A seek while the playhead is dragged (cheaper; a `seek` follows when it ends). */
   scrub: (ns: number) => void;
@@ -207,6 +209,20 @@ export function TimelineStrip(props: {
             )}
           </Show>
         </div>
+        <Show when={props.range}>
+          {(r) => {
+            const from = () => r().from ?? r().to ?? 0;
+            const to = () => r().to ?? r().from ?? 0;
+            return (
+              <div
+                class="strip-range"
+                data-testid="strip-range"
+                classList={{ open: r().from === null || r().to === null }}
+                style={{ left: pct(Math.min(from(), to())), width: pct(Math.abs(to() - from())) }}
+              />
+            );
+          }}
+        </Show>
         <Show when={marker() !== null}>
           <div class="drop-marker" style={{ left: pct(marker()!) }} />
         </Show>
