@@ -363,7 +363,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
           Swap
         </button>
         <select
-          class="small"
+          class="small replace-select"
           data-testid="editor-replace"
           disabled={!target() || segments().length === 0}
           title="Put a segment marked in the segment library in the piece's place"
