@@ -63,6 +63,44 @@ fn quiet() -> speech_file::Progress {
     Arc::new(|_| {})
 }
 
+/// The first word after each pause starts where ffmpeg hears the voice come back (the end of a
+/// silence its silencedetect finds at -20 dB: the room tone here peaks near -30 dB), within a
+/// quarter of a second.
+fn phrases_start_when_the_voice_does(file: &Path, words: &[edit_factory::speech::TranscribedWord]) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(file)
+        .args(["-af", "silencedetect=n=-20dB:d=0.3", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    let returns: Vec<f64> = text
+        .lines()
+        .filter_map(|l| {
+            l.split("silence_end: ")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .filter(|&t: &f64| t < 10.8)
+        .collect();
+    assert!(returns.len() >= 3, "pauses found by ffmpeg: {returns:?}");
+    for back in returns {
+        let first = words
+            .iter()
+            .map(|w| w.start_s)
+            .filter(|&s| s >= back - 0.3)
+            .fold(f64::INFINITY, f64::min);
+        eprintln!("voice back at {back:.2} s, next word at {first:.2} s");
+        assert!(
+            (first - back).abs() <= 0.25,
+            "the word after the pause ending at {back:.2} s starts at {first:.2} s"
+        );
+    }
+}
+
 #[test]
 fn known_speech_is_transcribed_with_few_errors_and_ordered_word_times() {
     let mut recordings = vec![(
@@ -120,6 +158,9 @@ fn known_speech_is_transcribed_with_few_errors_and_ordered_word_times() {
             last_start = word.start_s;
         }
         assert_eq!(transcript.language, "en");
+        if file.ends_with("jfk.wav") {
+            phrases_start_when_the_voice_does(&path, &transcript.words);
+        }
     }
     let wer = errors as f64 / total as f64;
     eprintln!("word error rate {:.1}% ({errors}/{total})", wer * 100.0);

@@ -171,7 +171,7 @@ impl Transcriber {
             .unwrap_or("en")
             .to_owned();
         let mut words = self.words(&state, &joined)?;
-        clip_to_speech(&mut words, speech);
+        align_to_speech(&mut words, speech);
         let text = words
             .iter()
             .map(|w| w.word.as_str())
@@ -294,21 +294,55 @@ impl Transcriber {
     }
 }
 
-/// A word's end stays inside the speech span it starts in: the alignment gives where the next
-/// word starts, which after a pause is well past where this one was heard to end.
-fn clip_to_speech(words: &mut [TranscribedWord], speech: Option<&[SpeechSpan]>) {
-    let Some(spans) = speech else { return };
-    for word in words {
-        // The alignment can put a start a little outside the detector's span.
-        if let Some(span) = spans
-            .iter()
-            .find(|s| s.start_s - 0.2 <= word.start_s && word.start_s < s.end_s + 0.2)
-        {
-            let limit = span.end_s + 0.1;
-            if word.end_s > limit {
-                word.end_s = round_ms(limit.max(word.start_s + 0.1));
-            }
+/// How late the alignment may put a phrase's first word after the detector heard the phrase
+/// start, and still be moved back to it.
+const MAX_LAG_S: f64 = 1.0;
+
+/// Word times set by the voice detector's spans where the alignment lags them. whisper.cpp's DTW
+/// times with small models come 0.3–0.6 s late (measured on jfk.wav with tiny.en: "ask" at 3.88 s
+/// where the detector and ffmpeg hear the phrase start at 3.27 s), which shows as captions a
+/// beat behind the voice. Each word belongs to the span it starts in, or, starting in a pause, to
+/// the span just before it (it lags) unless that is more than [`MAX_LAG_S`] away. A span's words
+/// move back together by how late its first word starts, and end inside it.
+fn align_to_speech(words: &mut [TranscribedWord], speech: Option<&[SpeechSpan]>) {
+    let Some(spans) = speech.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let home = |start: f64| -> usize {
+        let after = spans.partition_point(|s| s.start_s <= start);
+        match after.checked_sub(1) {
+            None => 0,
+            Some(i) if start < spans[i].end_s || start - spans[i].end_s <= MAX_LAG_S => i,
+            Some(i) => (i + 1).min(spans.len() - 1),
         }
+    };
+    let mut i = 0;
+    while i < words.len() {
+        let span = &spans[home(words[i].start_s)];
+        let group_end = (i..words.len())
+            .find(|&j| !std::ptr::eq(&spans[home(words[j].start_s)], span))
+            .unwrap_or(words.len());
+        let lag = words[i].start_s - span.start_s;
+        let shift = if lag > 0.0 && lag <= MAX_LAG_S {
+            lag
+        } else {
+            0.0
+        };
+        for word in &mut words[i..group_end] {
+            word.start_s = round_ms((word.start_s - shift).max(span.start_s.min(word.start_s)));
+            word.end_s = round_ms((word.end_s - shift).min(span.end_s + 0.1));
+        }
+        i = group_end;
+    }
+    // Still in order, each ending before the next starts, and never empty.
+    for k in 0..words.len() {
+        if k > 0 && words[k].start_s < words[k - 1].start_s {
+            words[k].start_s = words[k - 1].start_s;
+        }
+        if let Some(next_start) = words.get(k + 1).map(|w| w.start_s) {
+            words[k].end_s = words[k].end_s.min(next_start.max(words[k].start_s));
+        }
+        words[k].end_s = words[k].end_s.max(round_ms(words[k].start_s + 0.01));
     }
 }
 
@@ -388,7 +422,66 @@ impl Joined {
 
 #[cfg(test)]
 mod tests {
-    use super::{pieces, Joined, Piece};
+    use super::{align_to_speech, pieces, Joined, Piece, TranscribedWord};
+
+    #[test]
+    fn late_words_move_back_to_where_the_detector_heard_their_phrase_start() {
+        // tiny.en's DTW times on jfk.wav, and the voice detector's spans of it.
+        let spans: Vec<SpeechSpan> = [
+            (0.322, 2.27),
+            (3.266, 3.87),
+            (3.938, 4.446),
+            (5.378, 7.678),
+            (8.162, 10.622),
+        ]
+        .iter()
+        .map(|&(start_s, end_s)| SpeechSpan { start_s, end_s })
+        .collect();
+        let heard = [
+            ("And", 0.76, 1.06),
+            ("so", 1.06, 1.44),
+            ("Americans", 2.26, 2.37),
+            ("ask", 3.88, 3.98),
+            ("not", 4.52, 4.62),
+            ("what", 5.68, 6.0),
+            ("you", 8.04, 8.38),
+            ("ask", 8.66, 8.96),
+            ("country.", 10.68, 10.78),
+        ];
+        let mut words: Vec<TranscribedWord> = heard
+            .iter()
+            .map(|&(word, start_s, end_s)| TranscribedWord {
+                word: word.into(),
+                start_s,
+                end_s,
+                p: 0.9,
+            })
+            .collect();
+        align_to_speech(&mut words, Some(&spans));
+        let starts: Vec<f64> = words.iter().map(|w| w.start_s).collect();
+        assert_eq!(
+            starts,
+            vec![0.322, 0.622, 1.822, 3.266, 3.938, 5.378, 7.738, 8.162, 10.182]
+        );
+        for pair in words.windows(2) {
+            assert!(
+                pair[0].end_s <= pair[1].start_s && pair[0].end_s > pair[0].start_s,
+                "{pair:?}"
+            );
+        }
+        // On time already, or without spans: unchanged.
+        let mut on_time = vec![TranscribedWord {
+            word: "x".into(),
+            start_s: 3.266,
+            end_s: 3.5,
+            p: 1.0,
+        }];
+        align_to_speech(&mut on_time, Some(&spans));
+        assert_eq!((on_time[0].start_s, on_time[0].end_s), (3.266, 3.5));
+        on_time[0].start_s = 3.4;
+        align_to_speech(&mut on_time, None);
+        assert_eq!(on_time[0].start_s, 3.4);
+    }
     use crate::speech::audio::SpeechAudio;
     use crate::speech::vad::SpeechSpan;
 
