@@ -324,7 +324,7 @@ fn a_library_made_by_the_first_schema_is_upgraded_with_its_data() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     for (kind, name) in [
         ("index", "jobs_by_project"),
         ("table", "analyses"),

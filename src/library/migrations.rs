@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/004_export_details.sql"),
     include_str!("migrations/005_speech.sql"),
     include_str!("migrations/006_clip_history.sql"),
+    include_str!("migrations/007_realigned_word_times.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
