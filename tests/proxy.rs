@@ -10,23 +10,7 @@ use edit_factory::jobs::{handlers, JobQueue, WorkerConfig, WorkerPool};
 use edit_factory::library::sources::Source;
 use edit_factory::media_server::{MediaKind, MediaServer};
 use edit_factory::render::preview;
-use edit_factory::timeline::{nanos, Framing, FramingMode, Item, Timeline};
-
-fn item(source: &Source) -> Item {
-    Item {
-        id: edit_factory::library::new_id(),
-        source_id: source.id.clone(),
-        in_ns: 0,
-        out_ns: nanos(source.duration_s),
-        framing: Framing {
-            mode: FramingMode::Fill,
-            focus_x: 0.5,
-            focus_y: 0.5,
-            zoom: 1.0,
-        },
-        volume: 1.0,
-    }
-}
+use edit_factory::timeline::Timeline;
 
 /// The frame at `at_s` as 8-bit gray at `width`×`height` (ffmpeg applies the file's rotation).
 fn gray(file: &Path, at_s: f64, width: u32, height: u32) -> Vec<u8> {
@@ -86,7 +70,13 @@ fn large_and_unusual_sources_get_a_540p_copy_that_shows_the_same_moment() {
             .clone()
     };
     let (phone, film, small) = (by_name(files[0]), by_name(files[1]), by_name(files[2]));
-    let timeline = Timeline::of_items("tiktok", sources.iter().map(item).collect());
+    let timeline = Timeline::of_items(
+        "tiktok",
+        sources
+            .iter()
+            .map(|s| common::item(s, 0.0, s.duration_s))
+            .collect(),
+    );
 
     // 720p footage wants a copy; 360p H.264 plays as it is.
     let plan = preview::plan(&library, &timeline).unwrap();

@@ -11,7 +11,7 @@ use std::path::Path;
 use edit_factory::jobs::CancelToken;
 use edit_factory::library::Library;
 use edit_factory::render::{self, preset, RenderError};
-use edit_factory::timeline::{nanos, Framing, FramingMode, Item, Timeline};
+use edit_factory::timeline::{nanos, FramingMode, Timeline};
 
 fn library_with(
     files: &[&str],
@@ -43,22 +43,6 @@ fn import_file(library: &Library, file: &Path) -> edit_factory::library::sources
     let report = common::import(library, &project, &[file.to_path_buf()]);
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     report.imported[0].source.clone()
-}
-
-fn item(source: &edit_factory::library::sources::Source, from: f64, to: f64) -> Item {
-    Item {
-        id: edit_factory::library::new_id(),
-        source_id: source.id.clone(),
-        in_ns: nanos(from),
-        out_ns: nanos(to.min(source.duration_s)),
-        framing: Framing {
-            mode: FramingMode::Fill,
-            focus_x: 0.5,
-            focus_y: 0.5,
-            zoom: 1.0,
-        },
-        volume: 1.0,
-    }
 }
 
 /// Make `out` with ffmpeg from `args` (generated test media).
@@ -111,10 +95,10 @@ fn a_mixed_timeline_exports_to_a_verified_vertical_mp4() {
     let timeline = Timeline::of_items(
         "tiktok",
         vec![
-            item(&sources[0], 0.2, 2.2),
-            item(&sources[1], 0.0, 0.09),
-            item(&sources[2], 1.0, 3.0),
-            item(&sources[3], 0.5, 2.0),
+            common::item(&sources[0], 0.2, 2.2),
+            common::item(&sources[1], 0.0, 0.09),
+            common::item(&sources[2], 1.0, 3.0),
+            common::item(&sources[3], 0.5, 2.0),
         ],
     );
     let out = dir.path().join("exports/short.mp4");
@@ -184,7 +168,7 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
         export(&empty, &CancelToken::new()),
         Err(RenderError::Invalid(_))
     ));
-    let mut past_end = item(&sources[0], 8.0, 9.0);
+    let mut past_end = common::item(&sources[0], 8.0, 9.0);
     past_end.out_ns = nanos(12.0);
     let err = export(
         &Timeline::of_items("draft", vec![past_end]),
@@ -195,7 +179,7 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
 
     // Cancelled half-way through the render.
     let cancel = CancelToken::new();
-    let full = Timeline::of_items("draft", vec![item(&sources[0], 0.0, 9.0)]);
+    let full = Timeline::of_items("draft", vec![common::item(&sources[0], 0.0, 9.0)]);
     let result = render::export(
         &library,
         &full,
@@ -223,7 +207,7 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
     let copy = dir.path().join("copy.mp4");
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &copy).unwrap();
     let copied = import_file(&library, &copy);
-    let on_copy = Timeline::of_items("draft", vec![item(&copied, 1.0, 2.0)]);
+    let on_copy = Timeline::of_items("draft", vec![common::item(&copied, 1.0, 2.0)]);
     std::fs::OpenOptions::new()
         .append(true)
         .open(&copy)
@@ -252,7 +236,7 @@ fn an_export_job_renders_a_saved_variant_and_records_it() {
             &project,
             &[Timeline::of_items(
                 "draft",
-                vec![item(&sources[0], 1.0, 3.0)],
+                vec![common::item(&sources[0], 1.0, 3.0)],
             )],
         )
         .unwrap();
@@ -343,7 +327,7 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
     use edit_factory::captions::CaptionStyle;
     use edit_factory::timeline::{Captions, Cue};
     let (dir, library, sources) = library_with(&["video/moviepy_chaplin_h264_mp3.mp4"]);
-    let mut timeline = Timeline::of_items("draft", vec![item(&sources[0], 1.0, 3.0)]);
+    let mut timeline = Timeline::of_items("draft", vec![common::item(&sources[0], 1.0, 3.0)]);
     timeline.captions = Some(Captions {
         cues: vec![Cue {
             start: nanos(0.5),
@@ -427,7 +411,7 @@ fn ducking_lowers_the_speech_spans_by_more_than_25_db_and_muting_silences_them()
     let preset = preset::builtin("draft").unwrap();
     let original = common::media("video/moviepy_chaplin_h264_mp3.mp4");
     for mode in [AudioMode::Duck, AudioMode::Mute] {
-        let mut timeline = Timeline::of_items("draft", vec![item(source, 0.0, 8.0)]);
+        let mut timeline = Timeline::of_items("draft", vec![common::item(source, 0.0, 8.0)]);
         timeline.audio.mode = mode;
         timeline.audio.spans = vec![Span {
             source_id: source.id.clone(),
@@ -476,7 +460,7 @@ fn a_voice_over_plays_at_its_offset_over_looped_music_that_ducks_under_it() {
     };
     let (film, voice) = (by_name("chaplin"), by_name("circuits"));
     let render_with_voice = |volume: f64, name: &str| {
-        let mut timeline = Timeline::of_items("draft", vec![item(&film, 0.0, 8.0)]);
+        let mut timeline = Timeline::of_items("draft", vec![common::item(&film, 0.0, 8.0)]);
         // The film's own sound is muted throughout (the span runs past the item's out point).
         timeline.audio.mode = AudioMode::Mute;
         timeline.audio.spans = vec![Span {
@@ -582,7 +566,7 @@ fn a_ten_minute_draft_export_ends_its_sound_and_picture_within_a_frame() {
     let source = common::import(&library, &project.id, &[long]).imported[0]
         .source
         .clone();
-    let mut whole = item(&source, 0.0, 600.0);
+    let mut whole = common::item(&source, 0.0, 600.0);
     whole.framing.mode = FramingMode::Fit;
     let out = dir.path().join("long_draft.mp4");
     let report = render::export(
@@ -622,7 +606,7 @@ fn blur_fit_fills_the_bars_with_a_blurred_copy_where_fit_leaves_them_black() {
     let preset = preset::builtin("draft").unwrap();
     let mut top_band = Vec::new();
     for mode in [FramingMode::Fit, FramingMode::BlurFit] {
-        let mut piece = item(&sources[0], 1.0, 2.0);
+        let mut piece = common::item(&sources[0], 1.0, 2.0);
         piece.framing.mode = mode;
         let out = dir.path().join(format!("{mode:?}.mp4"));
         render::export(
@@ -678,7 +662,7 @@ fn centre_channel_cancellation_takes_out_what_is_in_the_middle_of_the_music() {
     );
     let music = import_file(&library, &song);
     let render = |vocals: VocalRemoval, name: &str| {
-        let mut timeline = Timeline::of_items("draft", vec![item(film, 0.0, 5.0)]);
+        let mut timeline = Timeline::of_items("draft", vec![common::item(film, 0.0, 5.0)]);
         timeline.audio.mode = AudioMode::Mute;
         timeline.audio.spans = vec![Span {
             source_id: film.id.clone(),
@@ -743,7 +727,7 @@ fn denoise_lowers_steady_noise_against_the_speech_over_it() {
     common::speech_over_noise(&noisy);
     let source = import_file(&library, &noisy);
     let render = |denoise: bool, name: &str| {
-        let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 13.5)]);
+        let mut timeline = Timeline::of_items("draft", vec![common::item(&source, 0.0, 13.5)]);
         timeline.audio.denoise = denoise;
         let out = dir.path().join(name);
         export(
@@ -801,7 +785,7 @@ fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
         &talk,
     );
     let source = import_file(&library, &talk);
-    let mut timeline = Timeline::of_items("draft", vec![item(&source, 0.0, 10.5)]);
+    let mut timeline = Timeline::of_items("draft", vec![common::item(&source, 0.0, 10.5)]);
     timeline.audio.mode = AudioMode::Mute;
     timeline.audio.spans = vec![Span {
         source_id: source.id.clone(),

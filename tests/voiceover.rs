@@ -15,7 +15,7 @@ use edit_factory::jobs::{
 };
 use edit_factory::library::Library;
 use edit_factory::speech::clip as speech_clip;
-use edit_factory::timeline::{nanos, Framing, FramingMode, Item, Timeline, Voiceover};
+use edit_factory::timeline::{Timeline, Voiceover};
 
 fn run(library: &std::sync::Arc<Library>, specs: Vec<JobSpec>) {
     let queue = JobQueue::new(library.clone());
@@ -132,19 +132,7 @@ fn a_voice_over_loses_its_pauses_and_its_captions_follow_it_into_the_export() {
             .clone()
     };
     let (picture, voice) = (source("picture.mp4"), source("voice.wav"));
-    let item = Item {
-        id: edit_factory::library::new_id(),
-        source_id: picture.id.clone(),
-        in_ns: 0,
-        out_ns: nanos(picture.duration_s),
-        framing: Framing {
-            mode: FramingMode::Fill,
-            focus_x: 0.5,
-            focus_y: 0.5,
-            zoom: 1.0,
-        },
-        volume: 1.0,
-    };
+    let item = common::item(&picture, 0.0, picture.duration_s);
     let clip = library
         .replace_variants(&project.id, &[Timeline::of_items("draft", vec![item])])
         .unwrap()

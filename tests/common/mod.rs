@@ -188,3 +188,26 @@ pub fn rms_db(file: &std::path::Path, from: f64, to: f64) -> f64 {
         value.parse().unwrap()
     }
 }
+
+/// A timeline item playing `source` from `from` to `to` seconds (at most to its end), filling the
+/// frame around its centre.
+pub fn item(
+    source: &edit_factory::library::sources::Source,
+    from: f64,
+    to: f64,
+) -> edit_factory::timeline::Item {
+    use edit_factory::timeline::{nanos, Framing, FramingMode, Item};
+    Item {
+        id: edit_factory::library::new_id(),
+        source_id: source.id.clone(),
+        in_ns: nanos(from),
+        out_ns: nanos(to.min(source.duration_s)),
+        framing: Framing {
+            mode: FramingMode::Fill,
+            focus_x: 0.5,
+            focus_y: 0.5,
+            zoom: 1.0,
+        },
+        volume: 1.0,
+    }
+}

@@ -234,6 +234,62 @@ try {
     requestAnimationFrame(step);
   });
 
+  // Baselines of this window, without the app's work: a 2 px box moved every frame (what any
+  // change on screen costs here), and a bare <video> playing one source's preview copy with
+  // nothing else going on (the webview's own video path).
+  report.window_floor = await browser.executeAsync((done) => {
+    const dot = document.createElement("div");
+    dot.style.cssText = "position:fixed;left:0;top:0;width:2px;height:2px;background:#fff;z-index:9999";
+    document.body.appendChild(dot);
+    const frames = [];
+    let last = performance.now();
+    let i = 0;
+    const step = (t) => {
+      frames.push(t - last);
+      last = t;
+      i += 1;
+      dot.style.transform = `translateX(${i * 3}px)`;
+      if (i < 180) requestAnimationFrame(step);
+      else {
+        dot.remove();
+        frames.sort((a, b) => a - b);
+        done({ frames: frames.length, median_ms: frames[Math.floor(frames.length / 2)], p95_ms: frames[Math.floor(frames.length * 0.95)] });
+      }
+    };
+    requestAnimationFrame(step);
+  });
+  const proxied = plan.proxied[0] ?? plan.items[0].source_id;
+  const bareUrl = await browser.execute(
+    (id, kind) => {
+      const any = document.querySelector('[data-testid="editor"] video');
+      return any.src.replace(/\/sources\/[^/]+\/[a-z-]+$/, `/sources/${id}/${kind}`);
+    },
+    proxied,
+    plan.proxied.length ? "proxy" : "media",
+  );
+  report.bare_video = await browser.executeAsync((url, done) => {
+    const video = document.createElement("video");
+    video.muted = true;
+    video.style.cssText = "position:fixed;left:0;top:0;width:320px;height:180px;z-index:9999";
+    document.body.appendChild(video);
+    const shown = [];
+    const onFrame = (now) => {
+      shown.push(now);
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    video.src = url;
+    video.addEventListener("loadeddata", () => {
+      void video.play();
+      setTimeout(() => {
+        video.pause();
+        video.remove();
+        const gaps = shown.slice(1).map((t, i) => t - shown[i]).sort((a, b) => a - b);
+        done({ url: url.replace(/^.*\/sources\//, ""), frames: shown.length, median_gap_ms: gaps[Math.floor(gaps.length / 2)] });
+      }, 4000);
+    }, { once: true });
+  }, bareUrl);
+
   // The earlier version's way to see an edit: render the variant (draft preset) and wait.
   const out = mkdtempSync(path.join(os.tmpdir(), "ef-bench-render-"));
   const started = Date.now();

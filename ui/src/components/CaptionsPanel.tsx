@@ -9,9 +9,9 @@ import type { Clip } from "../bindings/Clip";
 import type { Cue } from "../bindings/Cue";
 import type { CuePreset } from "../bindings/CuePreset";
 import { CAPTION_FONTS, loadCaptionFonts } from "../fonts";
-import { commands } from "../bindings/commands";
 import type { PreviewPlan } from "../bindings/PreviewPlan";
-import { mediaUrl, showError } from "../stores/app";
+import { mediaUrl } from "../stores/app";
+import { createPreviewPlan } from "../stores/editor";
 import { sources } from "../stores/library";
 import {
   cutSilences,
@@ -244,17 +244,7 @@ export function CaptionsPanel(props: { clip: Clip }) {
     (key) => speechOf(key.id),
   );
   // Where each piece plays and the gains the audio plan gives it, worked out by the engine.
-  const [plan] = createResource(
-    () => ({ id: props.clip.id, timeline: JSON.stringify(props.clip.timeline) }),
-    async (key) => {
-      try {
-        return await commands.clipPreview(key.id);
-      } catch (e) {
-        showError(e, "The variant's sound cannot be drawn");
-        return undefined;
-      }
-    },
-  );
+  const plan = createPreviewPlan(() => props.clip, "The variant's sound cannot be drawn");
   const cues = () => props.clip.timeline.captions?.cues ?? [];
   const style = () => props.clip.timeline.captions?.style ?? DEFAULT_STYLE;
   createEffect(() => {

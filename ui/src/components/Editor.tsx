@@ -8,7 +8,6 @@
 //   Q cue starts at the playhead · W cue ends at the playhead · X split the cue at the playhead
 //   drag on the picture: move a filled piece's focus point
 import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import { commands } from "../bindings/commands";
 import type { CaptionEdit } from "../bindings/CaptionEdit";
 import type { Clip } from "../bindings/Clip";
 import type { Cue } from "../bindings/Cue";
@@ -17,8 +16,8 @@ import type { FramingMode } from "../bindings/FramingMode";
 import type { Segment } from "../bindings/Segment";
 import { loadSegments, segments } from "../stores/segments";
 import { Composer, itemAt } from "../preview/composer";
-import { mediaUrl, showError } from "../stores/app";
-import { editItems, makeProxies, proxyVersion, redo, swapItem, undo } from "../stores/editor";
+import { mediaUrl } from "../stores/app";
+import { createPreviewPlan, editItems, makeProxies, redo, swapItem, undo } from "../stores/editor";
 import { shownJobs } from "../stores/jobs";
 import { editCaption, speechOf, speechVersion } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
@@ -40,17 +39,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   const [error, setError] = createSignal("");
   const [switches, setSwitches] = createSignal({ all: 0, ready: 0 });
   // The plan follows every change of the variant (each edit saves a new timeline).
-  const [plan] = createResource(
-    () => ({ id: props.clip.id, timeline: JSON.stringify(props.clip.timeline), proxies: proxyVersion() }),
-    async (key) => {
-      try {
-        return await commands.clipPreview(key.id);
-      } catch (e) {
-        showError(e, "The variant cannot be previewed");
-        return undefined;
-      }
-    },
-  );
+  const plan = createPreviewPlan(() => props.clip, "The variant cannot be previewed");
   // The sources' loudness and speech for the sound track, again when speech work on them ends.
   const [speech] = createResource(
     () => ({ id: props.clip.id, version: speechVersion(props.clip.id), updated: props.clip.updated_at }),

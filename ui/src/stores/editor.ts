@@ -1,7 +1,7 @@
 // The editor domain: edits of a variant's pieces, swapping a piece for the next-best moment, and
 // undo/redo. The engine applies and records each one (history kept with the variant); the
 // changed variant replaces the old one in the variants store.
-import { createSignal } from "solid-js";
+import { createResource, createSignal } from "solid-js";
 import { commands } from "../bindings/commands";
 import type { Clip } from "../bindings/Clip";
 import type { ItemEdit } from "../bindings/ItemEdit";
@@ -40,4 +40,21 @@ export async function makeProxies(clip: Clip): Promise<void> {
   } catch (error) {
     showError(error, "Could not make preview copies");
   }
+}
+
+/** The preview plan of `clip` (`context` says what failed when it cannot be made), fetched again
+ * after each change of its timeline and as its preview copies are made. */
+export function createPreviewPlan(clip: () => Clip, context: string) {
+  const [plan] = createResource(
+    () => ({ id: clip().id, timeline: JSON.stringify(clip().timeline), proxies: proxyVersion() }),
+    async (key) => {
+      try {
+        return await commands.clipPreview(key.id);
+      } catch (error) {
+        showError(error, context);
+        return undefined;
+      }
+    },
+  );
+  return plan;
 }
