@@ -196,7 +196,7 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   assert.equal(state.progress, 100);
   const between = [...seen].filter((p) => p > 0 && p < 100);
   assert.ok(between.length >= 2, `the bar moved through intermediate values: ${[...seen]}`);
-  // Analyses of the new footage follow the import and announce themselves too.
+  // The import announces its end (the analyses that follow it show in the jobs panel).
   await browser.waitUntil(
     async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => /Import finished/.test(t.textContent)))),
     { timeout: 5000, timeoutMsg: "no notification that the import finished" },
@@ -573,6 +573,33 @@ test("install a speech model, caption a variant from its speech, edit a cue, sty
     },
     { timeout: 10_000, timeoutMsg: "noise reduction was not saved on the variant" },
   );
+  // A voice-over (here the talk's own recording): laid under the variant, moved and turned down,
+  // then taken away again.
+  const clipOf = async () => (await invoke("clips_list", { projectId: await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId) })).value[0];
+  const voiceSelect = await browser.$('[data-testid="voiceover"]');
+  await voiceSelect.scrollIntoView({ block: "center" });
+  const talkSource = (await clipOf()).timeline.items[0].source_id;
+  await voiceSelect.selectByAttribute("value", talkSource);
+  await browser.waitUntil(async () => (await clipOf()).timeline.voiceover?.asset_id === talkSource, { timeout: 10_000, timeoutMsg: "the voice-over was not laid" });
+  const offset = await browser.$('[data-testid="voiceover-offset"]');
+  await offset.clearValue();
+  await offset.setValue("0.5");
+  await browser.keys("Tab");
+  const volume = await browser.$('[data-testid="voiceover-volume"]');
+  await volume.clearValue();
+  await volume.setValue("80");
+  await browser.keys("Tab");
+  await browser.waitUntil(
+    async () => {
+      const v = (await clipOf()).timeline.voiceover;
+      return v?.offset === 500_000_000 && Math.abs(v.volume - 0.8) < 1e-9;
+    },
+    { timeout: 10_000, timeoutMsg: "the voice-over's start and volume were not kept" },
+  );
+  await screenshot("captions-voiceover");
+  await (await browser.$('[data-testid="voiceover"]')).selectByAttribute("value", "");
+  await browser.waitUntil(async () => (await clipOf()).timeline.voiceover === null, { timeout: 10_000, timeoutMsg: "the voice-over was not taken away" });
+
   await browser.execute(() => document.querySelector('[data-testid="captions-panel"]').scrollIntoView());
   await screenshot("captions-panel");
 });

@@ -5,7 +5,7 @@ import { ExportDialog } from "./components/ExportDialog";
 import { ModelsDialog } from "./components/ModelsDialog";
 import { ProjectView } from "./components/ProjectView";
 import { Sidebar } from "./components/Sidebar";
-import { banner, clearError, toasts } from "./stores/app";
+import { banner, clearError, dismiss, toasts } from "./stores/app";
 import { selectedProject } from "./stores/library";
 
 function Banner() {
@@ -50,7 +50,7 @@ export function App() {
         <div class="toasts" aria-live="polite">
           <For each={toasts()}>
             {(toast) => (
-              <div class={`toast ${toast.kind}`} role="status" data-testid="toast">
+              <div class={`toast ${toast.kind}`} role="status" data-testid="toast" title="Click to dismiss" onClick={() => dismiss(toast.id)}>
                 {toast.text}
               </div>
             )}

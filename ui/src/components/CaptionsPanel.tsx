@@ -174,13 +174,54 @@ function VoiceoverRow(props: { clip: Clip }) {
           value={voiceover()?.asset_id ?? ""}
           onChange={(e) => {
             const id = e.currentTarget.value;
-            void setVoiceover(props.clip, id ? { asset_id: id, offset: 0, volume: 1, removed_silences: [] } : null);
+            void setVoiceover(props.clip, () => (id ? { asset_id: id, offset: 0, volume: 1, removed_silences: [] } : null));
           }}
         >
           <option value="">none</option>
           <For each={withSound()}>{(s) => <option value={s.id}>{s.file_name}</option>}</For>
         </select>
       </label>
+      <Show when={voiceover()}>
+        {(v) => (
+          <>
+            <label class="inline" title="Where in the video the voice-over starts">
+              from
+              <input
+                type="number"
+                class="narrow"
+                data-testid="voiceover-offset"
+                min="0"
+                step="0.1"
+                value={(v().offset / NS).toFixed(1)}
+                onChange={(e) => {
+                  const seconds = Number(e.currentTarget.value);
+                  if (e.currentTarget.value.trim() !== "" && Number.isFinite(seconds) && seconds >= 0)
+                    void setVoiceover(props.clip, (current) => current && { ...current, offset: Math.round(seconds * NS) });
+                }}
+              />
+              s
+            </label>
+            <label class="inline">
+              volume
+              <input
+                type="number"
+                class="narrow"
+                data-testid="voiceover-volume"
+                min="0"
+                max="400"
+                step="10"
+                value={Math.round(v().volume * 100)}
+                onChange={(e) => {
+                  const percent = Number(e.currentTarget.value);
+                  if (e.currentTarget.value.trim() !== "" && Number.isFinite(percent) && percent >= 0)
+                    void setVoiceover(props.clip, (current) => current && { ...current, volume: percent / 100 });
+                }}
+              />
+              %
+            </label>
+          </>
+        )}
+      </Show>
       <Show when={(voiceover()?.removed_silences.length ?? 0) > 0}>
         <span class="muted" data-testid="voiceover-cut">{voiceover()!.removed_silences.length} pauses cut</span>
       </Show>

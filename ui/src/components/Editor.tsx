@@ -179,12 +179,20 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     }
     return image;
   };
+  // Reads the clock only while scrubbing: a canvas touched on every frame of playback would be
+  // composited again on every frame.
+  let scrubDrawn = false;
   createEffect(() => {
     const p = plan();
     const ctx = scrubCanvas?.getContext("2d");
     if (!ctx) return;
+    if (!scrubbing() || !p || p.items.length === 0) {
+      if (scrubDrawn) ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
+      scrubDrawn = false;
+      return;
+    }
     ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
-    if (!scrubbing() || !p || p.items.length === 0) return;
+    scrubDrawn = true;
     const item = p.items[itemAt(p, now())];
     if (!item.rect) return;
     const tile = filmstripTile(item.source_id, (item.in_ns + now() - item.start) / NS);

@@ -50,8 +50,16 @@ const [toasts, setToasts] = createSignal<Toast[]>([]);
 export { toasts };
 let nextToast = 1;
 
+/** At most this many at once: older ones give way. */
+const MAX_TOASTS = 3;
+
 export function notify(text: string, kind: string): void {
   const id = nextToast++;
-  setToasts((list) => [...list, { id, text, kind }]);
-  window.setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), 6000);
+  setToasts((list) => [...list, { id, text, kind }].slice(-MAX_TOASTS));
+  // A failure stays long enough to be read; a success is only a confirmation.
+  window.setTimeout(() => dismiss(id), kind === "failed" ? 10_000 : 3500);
+}
+
+export function dismiss(id: number): void {
+  setToasts((list) => list.filter((t) => t.id !== id));
 }

@@ -71,8 +71,9 @@ function update(job: JobSummary): void {
   }
 }
 
-/** Kinds the app runs on its own behind the scenes: their success is shown by what they make. */
-const QUIET_KINDS: JobKind[] = ["proxy"];
+/** Kinds the app runs on its own behind the scenes (after an import, when the editor opens): their
+ * success shows in what they make and in the jobs panel, not as a toast each. */
+const QUIET_KINDS: JobKind[] = ["proxy", "analyze"];
 
 function announce(job: JobSummary): void {
   if (job.status === "succeeded" && QUIET_KINDS.includes(job.kind)) return;

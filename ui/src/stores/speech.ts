@@ -16,7 +16,7 @@ import type { Voiceover } from "../bindings/Voiceover";
 import { CommandError, messageOf } from "../ipc";
 import { notify, showError } from "./app";
 import { onJobEnd, track } from "./jobs";
-import { replaceClip } from "./variants";
+import { clips, replaceClip } from "./variants";
 
 const [models, setModels] = createSignal<ModelsOverview | null>(null);
 /** Bumped per variant when what is known of its sources' speech may have changed. */
@@ -181,12 +181,23 @@ export async function setDenoise(clip: Clip, on: boolean): Promise<void> {
   }
 }
 
-export async function setVoiceover(clip: Clip, voiceover: Voiceover | null): Promise<void> {
-  try {
-    replaceClip(await commands.clipVoiceover(clip.id, voiceover));
-  } catch (error) {
-    showError(error, "Could not change the voice-over");
-  }
+// Voice-over changes of one variant go one after another, each applied to what the one before
+// saved: two quick changes (its start, then its volume) must not undo each other.
+const voiceoverQueue = new Map<string, Promise<void>>();
+
+/** Change the variant's voice-over: `change` gets the voice-over as last saved. */
+export function setVoiceover(clip: Clip, change: (current: Voiceover | null) => Voiceover | null): Promise<void> {
+  const run = async () => {
+    const latest = clips().find((c) => c.id === clip.id) ?? clip;
+    try {
+      replaceClip(await commands.clipVoiceover(clip.id, change(latest.timeline.voiceover)));
+    } catch (error) {
+      showError(error, "Could not change the voice-over");
+    }
+  };
+  const next = (voiceoverQueue.get(clip.id) ?? Promise.resolve()).then(run);
+  voiceoverQueue.set(clip.id, next);
+  return next;
 }
 
 export async function setMusic(clip: Clip, music: Music | null): Promise<void> {
