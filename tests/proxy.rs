@@ -14,26 +14,7 @@ use edit_factory::timeline::Timeline;
 
 /// The frame at `at_s` as 8-bit gray at `width`×`height` (ffmpeg applies the file's rotation).
 fn gray(file: &Path, at_s: f64, width: u32, height: u32) -> Vec<u8> {
-    let out = std::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-ss",
-            &format!("{at_s}"),
-            "-i",
-        ])
-        .arg(file)
-        .args(["-frames:v", "1", "-vf", &format!("scale={width}:{height}")])
-        .args(["-f", "rawvideo", "-pix_fmt", "gray", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    common::raw_frame(file, at_s, "gray", Some(&format!("scale={width}:{height}")))
 }
 
 fn mean_difference(a: &[u8], b: &[u8]) -> f64 {

@@ -300,26 +300,25 @@ fn x264_is_found_and_listed_first_among_the_encoders() {
 fn frame_rgb(file: &Path, at_s: f64) -> (Vec<u8>, usize) {
     let json = common::ffprobe(&["-show_streams"], file);
     let width = json["streams"][0]["width"].as_u64().unwrap() as usize;
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(file)
-        .args(["-ss", &format!("{at_s}"), "-frames:v", "1"])
-        .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.stdout, width)
+    (common::raw_frame(file, at_s, "rgb24", None), width)
+}
+
+fn is_magenta(p: &[u8]) -> bool {
+    p[0] > 200 && p[1] < 60 && p[2] > 200
 }
 
 /// Pixels close to pure magenta (the caption box's colour, nowhere in the footage).
 fn magenta_pixels(rgb: &[u8]) -> usize {
+    rgb.chunks_exact(3).filter(|p| is_magenta(p)).count()
+}
+
+/// The row of every magenta pixel of a frame `width` pixels wide.
+fn magenta_rows(rgb: &[u8], width: usize) -> Vec<usize> {
     rgb.chunks_exact(3)
-        .filter(|p| p[0] > 200 && p[1] < 60 && p[2] > 200)
-        .count()
+        .enumerate()
+        .filter(|(_, p)| is_magenta(p))
+        .map(|(i, _)| i / width)
+        .collect()
 }
 
 #[test]
@@ -352,12 +351,7 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
         if expect_caption {
             // A box round 80 px text: thousands of pixels, around the middle of the frame.
             assert!(box_pixels > 2000, "at {at} s: {box_pixels} caption pixels");
-            let rows: Vec<usize> = rgb
-                .chunks_exact(3)
-                .enumerate()
-                .filter(|(_, p)| p[0] > 200 && p[1] < 60 && p[2] > 200)
-                .map(|(i, _)| i / width)
-                .collect();
+            let rows = magenta_rows(&rgb, width);
             let bottom = *rows.iter().max().unwrap();
             assert!(
                 (430..=530).contains(&bottom),
@@ -372,12 +366,7 @@ fn a_caption_is_burned_in_at_its_cue_time_and_nowhere_else() {
     // (540×960) draws its caption box at half the height a draft variant's is.
     let box_height = |file: &Path| {
         let (rgb, width) = frame_rgb(file, 0.8);
-        let rows: Vec<usize> = rgb
-            .chunks_exact(3)
-            .enumerate()
-            .filter(|(_, p)| p[0] > 200 && p[1] < 60 && p[2] > 200)
-            .map(|(i, _)| i / width)
-            .collect();
+        let rows = magenta_rows(&rgb, width);
         (rows.iter().max().unwrap() - rows.iter().min().unwrap() + 1) as f64
     };
     let mut full_size = timeline.clone();

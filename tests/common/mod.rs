@@ -211,3 +211,38 @@ pub fn item(
         volume: 1.0,
     }
 }
+
+/// One frame of `file` at `at_s` seconds as raw pixels of `pix_fmt` (ffmpeg's names: `gray`,
+/// `rgb24`), through the ffmpeg filter `filter` when given.
+pub fn raw_frame(
+    file: &std::path::Path,
+    at_s: f64,
+    pix_fmt: &str,
+    filter: Option<&str>,
+) -> Vec<u8> {
+    let mut command = std::process::Command::new("ffmpeg");
+    command
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-ss",
+            &format!("{at_s}"),
+            "-i",
+        ])
+        .arg(file)
+        .args(["-frames:v", "1"]);
+    if let Some(filter) = filter {
+        command.args(["-vf", filter]);
+    }
+    let out = command
+        .args(["-f", "rawvideo", "-pix_fmt", pix_fmt, "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
