@@ -67,24 +67,10 @@ fn quiet() -> speech_file::Progress {
 /// silence its silencedetect finds at -20 dB: the room tone here peaks near -30 dB), within a
 /// quarter of a second.
 fn phrases_start_when_the_voice_does(file: &Path, words: &[edit_factory::speech::TranscribedWord]) {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostats", "-i"])
-        .arg(file)
-        .args(["-af", "silencedetect=n=-20dB:d=0.3", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let returns: Vec<f64> = text
-        .lines()
-        .filter_map(|l| {
-            l.split("silence_end: ")
-                .nth(1)?
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()
-        })
-        .filter(|&t: &f64| t < 10.8)
+    let returns: Vec<f64> = common::silences(file, -20.0, 0.3)
+        .into_iter()
+        .map(|(_, end)| end)
+        .filter(|&t| t < 10.8)
         .collect();
     assert!(returns.len() >= 3, "pauses found by ffmpeg: {returns:?}");
     for back in returns {

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use edit_factory::captions::CuePreset;
 use edit_factory::jobs::{
     handlers, CancelToken, JobQueue, JobSpec, NewJob, WorkerConfig, WorkerPool,
@@ -25,43 +23,6 @@ fn run(library: &std::sync::Arc<Library>, specs: Vec<JobSpec>) {
     WorkerPool::new(queue, handlers::registry(), WorkerConfig::default())
         .run_until_idle(None)
         .unwrap();
-}
-
-/// Silences of at least `min_s` in `file`'s sound (ffmpeg's silencedetect at −40 dB): start, end.
-fn silences(file: &Path, min_s: f64) -> Vec<(f64, f64)> {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostats", "-i"])
-        .arg(file)
-        .args([
-            "-af",
-            &format!("silencedetect=n=-40dB:d={min_s}"),
-            "-f",
-            "null",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let value = |line: &str, key: &str| -> Option<f64> {
-        line.split(key)
-            .nth(1)?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()
-    };
-    let starts: Vec<f64> = text
-        .lines()
-        .filter_map(|l| value(l, "silence_start: "))
-        .collect();
-    let ends: Vec<f64> = text
-        .lines()
-        .filter_map(|l| value(l, "silence_end: "))
-        .collect();
-    starts
-        .into_iter()
-        .zip(ends.into_iter().chain(std::iter::repeat(f64::INFINITY)))
-        .collect()
 }
 
 #[test]
@@ -108,7 +69,7 @@ fn a_voice_over_loses_its_pauses_and_its_captions_follow_it_into_the_export() {
         &picture,
     );
     assert!(
-        silences(&voice, 2.5)
+        common::silences(&voice, -40.0, 2.5)
             .iter()
             .any(|(a, _)| (10.0..12.0).contains(a)),
         "the recording has its pause"
@@ -220,7 +181,7 @@ fn a_voice_over_loses_its_pauses_and_its_captions_follow_it_into_the_export() {
         |_, _| {},
     )
     .unwrap();
-    let long_pauses: Vec<_> = silences(&out, 1.5)
+    let long_pauses: Vec<_> = common::silences(&out, -40.0, 1.5)
         .into_iter()
         .filter(|(start, _)| *start < removal.new_s - 0.5)
         .collect();

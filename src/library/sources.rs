@@ -321,16 +321,27 @@ impl Library {
             .join(format!("{content_hash}.jpg"))
     }
 
-    /// Where the editor's preview copy of this content is kept (`media::proxy`).
-    pub fn proxy_path(&self, content_hash: &str) -> PathBuf {
+    /// A file of the library's cache for this content: `cache/{folder}/{hash}.{extension}`, the
+    /// hash kept to letters and digits so it can never name another place.
+    fn cache_file(&self, folder: &str, content_hash: &str, extension: &str) -> PathBuf {
         let name: String = content_hash
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
         self.dir()
             .join("cache")
-            .join("proxies")
-            .join(format!("{name}.mp4"))
+            .join(folder)
+            .join(format!("{name}.{extension}"))
+    }
+
+    /// Where the editor's preview copy of this content is kept (`media::proxy`).
+    pub fn proxy_path(&self, content_hash: &str) -> PathBuf {
+        self.cache_file("proxies", content_hash, "mp4")
+    }
+
+    /// Where the picture-and-sound copy of this content is kept for files GES cannot open.
+    pub fn conformed_path(&self, content_hash: &str) -> PathBuf {
+        self.cache_file("conformed", content_hash, "mov")
     }
 
     /// Where the waveform of this content is kept (see `media::waveform`), plain or denoised.

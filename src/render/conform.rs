@@ -45,26 +45,22 @@ pub(super) fn opens(uri: &str) -> bool {
     gstreamer_editing_services::UriClipAsset::request_sync(uri).is_ok()
 }
 
-/// The picture and sound of `source` alone, in `cache_dir` (made once per content hash).
+/// The picture and sound of `source` alone, at `dest` (made once: kept per content hash).
 pub(super) fn av_only(
     source: &Path,
-    content_hash: &str,
-    cache_dir: &Path,
+    dest: &Path,
     cancel: &CancelToken,
 ) -> Result<PathBuf, RenderError> {
-    let name: String = content_hash
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let dest = cache_dir.join(format!("{name}.mov"));
     if dest.exists() {
-        return Ok(dest);
+        return Ok(dest.to_path_buf());
     }
-    std::fs::create_dir_all(cache_dir).map_err(|e| RenderError::Write {
-        path: cache_dir.display().to_string(),
-        detail: e.to_string(),
-    })?;
-    let out = AtomicOutput::new(&dest);
+    if let Some(cache_dir) = dest.parent() {
+        std::fs::create_dir_all(cache_dir).map_err(|e| RenderError::Write {
+            path: cache_dir.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    }
+    let out = AtomicOutput::new(dest);
     let pipeline = gst::Pipeline::new();
     let mut guard = PipelineGuard::new(&pipeline);
     let src =

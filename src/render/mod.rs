@@ -144,8 +144,11 @@ fn readable_file(
     if conform::opens(&crate::media::file_uri(&original)?) {
         return Ok(original);
     }
-    let conformed = library.dir().join("cache").join("conformed");
-    conform::av_only(&original, &source.content_hash, &conformed, cancel)
+    conform::av_only(
+        &original,
+        &library.conformed_path(&source.content_hash),
+        cancel,
+    )
 }
 
 /// An item with the source it plays, and the file to read it from.

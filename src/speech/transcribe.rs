@@ -316,23 +316,25 @@ fn align_to_speech(words: &mut [TranscribedWord], speech: Option<&[SpeechSpan]>)
             Some(i) => (i + 1).min(spans.len() - 1),
         }
     };
-    let mut i = 0;
-    while i < words.len() {
-        let span = &spans[home(words[i].start_s)];
-        let group_end = (i..words.len())
-            .find(|&j| !std::ptr::eq(&spans[home(words[j].start_s)], span))
-            .unwrap_or(words.len());
-        let lag = words[i].start_s - span.start_s;
+    let homes: Vec<usize> = words.iter().map(|w| home(w.start_s)).collect();
+    let mut first = 0;
+    while first < words.len() {
+        let span = &spans[homes[first]];
+        let end = homes[first..]
+            .iter()
+            .position(|&h| h != homes[first])
+            .map_or(words.len(), |n| first + n);
+        let lag = words[first].start_s - span.start_s;
         let shift = if lag > 0.0 && lag <= MAX_LAG_S {
             lag
         } else {
             0.0
         };
-        for word in &mut words[i..group_end] {
+        for word in &mut words[first..end] {
             word.start_s = round_ms((word.start_s - shift).max(span.start_s.min(word.start_s)));
             word.end_s = round_ms((word.end_s - shift).min(span.end_s + 0.1));
         }
-        i = group_end;
+        first = end;
     }
     // Still in order, each ending before the next starts, and never empty.
     for k in 0..words.len() {

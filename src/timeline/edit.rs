@@ -227,16 +227,16 @@ pub fn apply(
             if to - from < SHORTEST_ITEM {
                 return Err(ItemEditError::RangeTooShort);
             }
-            timeline.items = cut_range(
+            let kept = cut_range(
                 &timeline.items,
                 &starts(&timeline.items, ctx.aligned),
                 from,
                 to,
             );
-            if timeline.items.is_empty() {
-                *timeline = before;
+            if kept.is_empty() {
                 return Err(ItemEditError::RangeIsEverything);
             }
+            timeline.items = kept;
         }
         ItemEdit::Frame { item_id, framing } => {
             let at = position(timeline, item_id)?;

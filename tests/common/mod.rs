@@ -246,3 +246,42 @@ pub fn raw_frame(
     );
     out.stdout
 }
+
+/// The silences ffmpeg's silencedetect finds in `file`'s sound (quieter than `noise_db` dB for at
+/// least `min_s` seconds): start and end, seconds; the end of a silence running to the end of the
+/// file is infinite.
+pub fn silences(file: &std::path::Path, noise_db: f64, min_s: f64) -> Vec<(f64, f64)> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(file)
+        .args(["-af", &format!("silencedetect=n={noise_db}dB:d={min_s}")])
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    let value = |line: &str, key: &str| -> Option<f64> {
+        line.split(key)
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    let starts: Vec<f64> = text
+        .lines()
+        .filter_map(|l| value(l, "silence_start: "))
+        .collect();
+    let ends: Vec<f64> = text
+        .lines()
+        .filter_map(|l| value(l, "silence_end: "))
+        .collect();
+    starts
+        .into_iter()
+        .zip(ends.into_iter().chain(std::iter::repeat(f64::INFINITY)))
+        .collect()
+}
