@@ -255,11 +255,12 @@ fn music_points(layout: &Layout, preset: &Preset, music: &crate::timeline::Music
     envelope::music(music, &items, &starts, &layout.audio, voice)
 }
 
-/// The same picture again under a blur-fit item, filling the frame around its centre: shrunk to
-/// a sixteenth and stretched back to its own size (a wide, cheap blur; a Gaussian blur of that
-/// width at 1080p costs more than the encode), and darkened a little so the picture in front
-/// stands out. The effect keeps the picture's size: GES sizes and places it afterwards, as it does
-/// the item.
+/// The same picture again under a blur-fit item, filling the frame around its centre: the part
+/// that shows cut out, shrunk to a sixteenth (a wide, cheap blur: a Gaussian blur of that width at
+/// 1080p costs more than the encode) and darkened a little so the picture in front stands out.
+/// The compositor stretches the small picture over the frame. Its pixels must be declared square:
+/// videoscale otherwise keeps the picture's shape with non-square pixels, which the compositor
+/// then draws as a narrow strip.
 fn blurred_fill(
     layer: &ges::Layer,
     asset: &ges::UriClipAsset,
@@ -273,22 +274,25 @@ fn blurred_fill(
     let clip = layer
         .add_asset(asset, start, inpoint, duration, ges::TrackType::VIDEO)
         .map_err(err)?;
-    let (small_w, small_h) = ((sw / 16).max(2), (sh / 16).max(2));
+    let frame_size = (preset.width, preset.height);
+    let full = super::placement::backdrop((sw, sh), frame_size);
+    let (crop, kept, rect) = match super::placement::crop_first((sw, sh), full, frame_size) {
+        Some(c) => (
+            format!("{} ! ", videocrop(&c)),
+            (sw - c.left - c.right, sh - c.top - c.bottom),
+            c.rect,
+        ),
+        None => (String::new(), (sw, sh), full),
+    };
     let blur = ges::Effect::new(&format!(
-        "videoscale ! video/x-raw,width={small_w},height={small_h} ! videoscale ! \
-         video/x-raw,width={sw},height={sh} ! videobalance brightness=-0.12"
+        "{crop}videoscale ! video/x-raw,width={},height={},pixel-aspect-ratio=1/1 ! \
+         videobalance brightness=-0.12",
+        (kept.0 / 16).max(2),
+        (kept.1 / 16).max(2)
     ))
     .map_err(err)?;
     clip.add(&blur).map_err(err)?;
-    let backdrop = Placed {
-        item: crate::timeline::Item {
-            framing: crate::timeline::Framing::default(),
-            ..p.item.clone()
-        },
-        source: p.source.clone(),
-        file: p.file.clone(),
-    };
-    frame(&clip, &backdrop, preset)
+    place_clip(&clip, rect)
 }
 
 /// Where the picture of `p` goes in the preset's frame ([`super::placement::place`]).
@@ -297,6 +301,25 @@ fn frame(clip: &ges::Clip, p: &Placed, preset: &Preset) -> Result<(), RenderErro
         return Ok(());
     };
     let rect = super::placement::place((sw, sh), &p.item.framing, (preset.width, preset.height));
+    let rect = match super::placement::crop_first((sw, sh), rect, (preset.width, preset.height)) {
+        Some(crop) => {
+            clip.add(&ges::Effect::new(&videocrop(&crop)).map_err(err)?)
+                .map_err(err)?;
+            crop.rect
+        }
+        None => rect,
+    };
+    place_clip(clip, rect)
+}
+
+fn videocrop(c: &super::placement::Crop) -> String {
+    format!(
+        "videocrop left={} right={} top={} bottom={}",
+        c.left, c.right, c.top, c.bottom
+    )
+}
+
+fn place_clip(clip: &ges::Clip, rect: super::placement::Rect) -> Result<(), RenderError> {
     for (name, value) in [
         ("posx", rect.x),
         ("posy", rect.y),

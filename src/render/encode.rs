@@ -198,6 +198,7 @@ pub(super) fn render(
     let composed = compose(layout, preset, false)?;
     let pipeline = gst::Pipeline::new();
     let mut guard = PipelineGuard::new(&pipeline);
+    super::scaling::sharpen(&pipeline);
     pipeline.add(&composed.timeline).map_err(err)?;
 
     let encoder = super::encoders::configure(encoder_name, preset)?;

@@ -124,7 +124,7 @@ pub(super) fn configure(name: &str, preset: &Preset) -> Result<gst::Element, Ren
         encoder.set_property("vbv-buf-capacity", 2000u32);
         encoder.set_property("key-int-max", preset.keyframe_interval());
         encoder.set_property_from_str("speed-preset", &preset.speed);
-        encoder.set_property("bframes", 2u32);
+        encoder.set_property("bframes", x264_bframes(&preset.speed));
         encoder.set_property("threads", 0u32);
         encoder.set_property("option-string", "level=4.1:open-gop=0");
         return Ok(encoder);
@@ -146,6 +146,16 @@ pub(super) fn configure(name: &str, preset: &Preset) -> Result<gst::Element, Ren
     set_number(&encoder, "b-frames", 0);
     set_number(&encoder, "bframes", 0);
     Ok(encoder)
+}
+
+/// The B-frames x264's own speed preset uses: x264enc's property default (none) would override
+/// the preset's choice, and fewer B-frames cost both speed and quality at the same CRF.
+fn x264_bframes(speed: &str) -> u32 {
+    match speed {
+        "ultrafast" => 0,
+        "veryslow" | "placebo" => 8,
+        _ => 3,
+    }
 }
 
 /// Set an integer property of whatever integer type the element declares, if it has it.

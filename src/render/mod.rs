@@ -21,6 +21,7 @@ pub mod placement;
 pub mod plan;
 pub mod preset;
 pub mod preview;
+mod scaling;
 pub mod verify;
 pub mod vocals;
 
