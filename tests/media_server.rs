@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 
 struct Fixture {
     _dir: tempfile::TempDir,
+    library: Arc<Library>,
     server: MediaServer,
     source_id: String,
     file_len: u64,
@@ -28,9 +29,10 @@ fn fixture_of(file: &Path) -> Fixture {
     let project = library.create_project(&profile.id, "Serve", None).unwrap();
     let report = common::import(&library, &project.id, &[file.to_path_buf()]);
     assert_eq!(report.imported.len(), 1, "{:?}", report.failed);
-    let server = MediaServer::start(library).unwrap();
+    let server = MediaServer::start(library.clone()).unwrap();
     Fixture {
         _dir: dir,
+        library,
         server,
         source_id: report.imported[0].source.id.clone(),
         file_len: std::fs::metadata(file).unwrap().len(),
@@ -239,10 +241,39 @@ fn hostile_ranges_get_a_plain_answer() {
 }
 
 #[test]
-fn a_filmstrip_is_made_once_and_shows_the_footage_second_by_second() {
+fn a_filmstrip_is_made_once_by_a_job_and_shows_the_footage_second_by_second() {
+    use edit_factory::jobs::{handlers, JobQueue, WorkerConfig, WorkerPool};
     let f = fixture();
     let client = Client::new();
     let url = f.server.source_url(&f.source_id, MediaKind::Filmstrip);
+    // Never made inside a request: none until its job has run.
+    assert_eq!(
+        client.get(&url).send().unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let source = f.library.source(&f.source_id).unwrap();
+    let queue = JobQueue::new(f.library.clone());
+    let queued = queue
+        .enqueue_missing_filmstrips(std::slice::from_ref(&source), None)
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    // Asked again while queued: the same job.
+    let again = queue
+        .enqueue_missing_filmstrips(std::slice::from_ref(&source), None)
+        .unwrap();
+    assert_eq!(again[0].id, queued[0].id);
+    WorkerPool::new(queue.clone(), handlers::registry(), WorkerConfig::default())
+        .run_until_idle(None)
+        .unwrap();
+    // Made: nothing more to queue, and the part kept while it was made is gone.
+    assert!(queue
+        .enqueue_missing_filmstrips(std::slice::from_ref(&source), None)
+        .unwrap()
+        .is_empty());
+    assert!(!f
+        .library
+        .partial_filmstrip_path(&source.content_hash)
+        .exists());
     let first = client.get(&url).send().unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["content-type"], "image/jpeg");
@@ -281,6 +312,68 @@ fn a_filmstrip_is_made_once_and_shows_the_footage_second_by_second() {
     // Asked again, the kept strip comes back as it was.
     let again = client.get(&url).send().unwrap().bytes().unwrap();
     assert_eq!(again, bytes);
+}
+
+#[test]
+fn while_a_filmstrip_is_made_the_tiles_so_far_are_served_the_rest_transparent() {
+    let film = common::media("video/moviepy_bbb_0_30_vp8_vorbis_music.webm");
+    let f = fixture_of(&film);
+    let source = f.library.source(&f.source_id).unwrap();
+    // About 30 s: a tile a second, the strip so far offered after every ten made.
+    let count = edit_factory::media::filmstrip::tile_count(source.duration_s);
+    assert!((30..=31).contains(&count), "{count}");
+    let mut offered = Vec::new();
+    edit_factory::media::filmstrip::make(
+        &film,
+        source.duration_s,
+        &edit_factory::jobs::CancelToken::new(),
+        |strip, done| offered.push((strip.made(), done, strip.png().unwrap())),
+    )
+    .unwrap();
+    let made: Vec<usize> = offered.iter().map(|(made, _, _)| *made).collect();
+    assert_eq!(made, [10, 20, 30]);
+    assert!((offered[0].1 - 10.0 / count as f64).abs() < 1e-9);
+    // Served as the job keeps it, with no caching, while the finished strip is not there.
+    edit_factory::fsutil::write_atomic(
+        &f.library.partial_filmstrip_path(&source.content_hash),
+        &offered[0].2,
+    )
+    .unwrap();
+    let response = Client::new()
+        .get(f.server.source_url(&f.source_id, MediaKind::Filmstrip))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("partial.png");
+    std::fs::write(&file, response.bytes().unwrap()).unwrap();
+    // ffmpeg reads the alpha: the first ten tiles opaque, the others transparent.
+    let alpha = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-i"])
+        .arg(&file)
+        .args([
+            "-vf",
+            "alphaextract",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "gray",
+            "-",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let row = 96 * count;
+    assert_eq!(alpha.len(), row * 54);
+    let tile_alpha = |tile: usize| -> Vec<u8> {
+        (0..54)
+            .flat_map(|y| alpha[y * row + tile * 96..y * row + tile * 96 + 96].to_vec())
+            .collect()
+    };
+    assert!((0..10).all(|t| tile_alpha(t).iter().all(|&a| a == 255)));
+    assert!((10..count).all(|t| tile_alpha(t).iter().all(|&a| a == 0)));
 }
 
 /// Peak level of every 20 ms of `file`'s sound (16 kHz mono), dBFS, measured by ffmpeg.

@@ -412,6 +412,18 @@ commands! {
         Ok(jobs)
     }
 
+    /// Queue the filmstrips the project's footage lacks (one job per source, never twice).
+    fn project_filmstrips(state, project_id: String) -> Vec<JobSummary> {
+        let project_id = parse_id(&project_id)?;
+        let sources = state.library.project_sources(&project_id)?;
+        Ok(state
+            .queue
+            .enqueue_missing_filmstrips(&sources, Some(project_id.as_str()))?
+            .iter()
+            .map(|job| job.summary())
+            .collect())
+    }
+
     /// What is known of the speech of a variant's sources.
     fn clip_speech(state, clip_id: String) -> Vec<SourceSpeech> {
         let clip = state.library.clip(&parse_id(&clip_id)?)?;

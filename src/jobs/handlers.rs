@@ -23,6 +23,7 @@ pub fn registry() -> Registry {
         .with(super::speech_handlers::TranscribeJob)
         .with(super::speech_handlers::DownloadModelJob)
         .with(super::proxy_handler::ProxyJob)
+        .with(super::filmstrip_handler::FilmstripJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {

@@ -30,6 +30,8 @@ pub enum JobKind {
     DownloadModel,
     /// Make a source's small preview copy for the editor.
     Proxy,
+    /// Make a source's filmstrip for the editor's timeline.
+    Filmstrip,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
@@ -45,6 +47,7 @@ impl JobKind {
         JobKind::Transcribe,
         JobKind::DownloadModel,
         JobKind::Proxy,
+        JobKind::Filmstrip,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl JobKind {
             Self::Transcribe => "transcribe",
             Self::DownloadModel => "download_model",
             Self::Proxy => "proxy",
+            Self::Filmstrip => "filmstrip",
             Self::Unknown => "unknown",
         }
     }
@@ -71,6 +75,7 @@ impl JobKind {
             "transcribe" => Self::Transcribe,
             "download_model" => Self::DownloadModel,
             "proxy" => Self::Proxy,
+            "filmstrip" => Self::Filmstrip,
             _ => Self::Unknown,
         }
     }
@@ -86,6 +91,7 @@ impl JobKind {
             Self::Transcribe => "Transcribe",
             Self::DownloadModel => "Download a speech model",
             Self::Proxy => "Preview copy",
+            Self::Filmstrip => "Filmstrip",
             Self::Unknown => "Unknown job",
         }
     }
@@ -144,6 +150,9 @@ pub enum JobSpec {
     Proxy {
         source_id: String,
     },
+    Filmstrip {
+        source_id: String,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -160,6 +169,7 @@ impl JobSpec {
             Self::Transcribe { .. } => JobKind::Transcribe,
             Self::DownloadModel { .. } => JobKind::DownloadModel,
             Self::Proxy { .. } => JobKind::Proxy,
+            Self::Filmstrip { .. } => JobKind::Filmstrip,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -178,6 +188,18 @@ pub enum JobOutcome {
     Transcribe(TranscribeReport),
     DownloadModel(crate::speech::models::InstalledModel),
     Proxy(ProxyReport),
+    Filmstrip(FilmstripReport),
+}
+
+/// A source's filmstrip, made or found made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FilmstripReport {
+    pub source_id: String,
+    /// Tiles in the strip.
+    pub tiles: u32,
+    /// It was there already.
+    pub cached: bool,
 }
 
 /// A source's preview copy, made or found made.

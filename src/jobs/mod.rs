@@ -10,6 +10,7 @@
 pub mod budget;
 mod cancel;
 mod error;
+mod filmstrip_handler;
 pub mod handlers;
 pub mod kind;
 pub mod lock;

@@ -110,7 +110,8 @@ impl Job {
                 JobSpec::Export { clip_id, .. } => Some(clip_id.clone()),
                 JobSpec::Voice { source_id }
                 | JobSpec::Transcribe { source_id, .. }
-                | JobSpec::Proxy { source_id } => Some(source_id.clone()),
+                | JobSpec::Proxy { source_id }
+                | JobSpec::Filmstrip { source_id } => Some(source_id.clone()),
                 JobSpec::DownloadModel { name, .. } => Some(name.clone()),
                 _ => None,
             },

@@ -63,19 +63,53 @@ impl JobQueue {
 
     /// Queue the preview copy of `source_id`, unless one is queued or running already.
     pub fn enqueue_proxy(&self, source_id: &str) -> Result<Job, JobError> {
-        if let Some(active) = self
-            .library
-            .jobs()
-            .active_for_source(JobKind::Proxy, source_id)?
-        {
-            return Ok(active);
-        }
-        self.enqueue(&NewJob::new(
+        self.enqueue_once(
+            source_id,
             JobSpec::Proxy {
                 source_id: source_id.to_owned(),
             },
             None,
-        ))
+        )
+    }
+
+    /// Queue the filmstrips that `sources` with a picture lack (one job each, never twice), for
+    /// `project_id` (deleting the project cancels them).
+    pub fn enqueue_missing_filmstrips(
+        &self,
+        sources: &[crate::library::sources::Source],
+        project_id: Option<&str>,
+    ) -> Result<Vec<Job>, JobError> {
+        sources
+            .iter()
+            .filter(|s| s.has_video && !self.library.filmstrip_path(&s.content_hash).is_file())
+            .map(|s| {
+                self.enqueue_once(
+                    &s.id,
+                    JobSpec::Filmstrip {
+                        source_id: s.id.clone(),
+                    },
+                    project_id,
+                )
+            })
+            .collect()
+    }
+
+    /// Queue a job about one source, unless one of its kind is queued or running for that source
+    /// (which is returned instead).
+    fn enqueue_once(
+        &self,
+        source_id: &str,
+        spec: JobSpec,
+        project_id: Option<&str>,
+    ) -> Result<Job, JobError> {
+        if let Some(active) = self
+            .library
+            .jobs()
+            .active_for_source(spec.kind(), source_id)?
+        {
+            return Ok(active);
+        }
+        self.enqueue(&NewJob::new(spec, project_id))
     }
 
     /// Cancel a job: a queued one at once; a running one is flagged in the library (for whichever

@@ -22,6 +22,8 @@ pub struct Source {
     #[ts(type = "number")]
     pub mtime_ns: i64,
     pub duration_s: f64,
+    /// Seconds between the tiles of its filmstrip (`media::filmstrip::interval_s`).
+    pub filmstrip_interval_s: f64,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub display_width: Option<u32>,
@@ -127,6 +129,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         (width, height)
     };
     let thumbnail: Option<String> = row.get(20)?;
+    let duration_s: f64 = row.get(6)?;
     Ok(Source {
         id: row.get(0)?,
         profile_id: row.get(1)?,
@@ -138,7 +141,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         content_hash: row.get(3)?,
         size_bytes: row.get(4)?,
         mtime_ns: row.get(5)?,
-        duration_s: row.get(6)?,
+        duration_s,
+        filmstrip_interval_s: crate::media::filmstrip::interval_s(duration_s),
         width,
         height,
         display_width,
@@ -314,11 +318,18 @@ impl Library {
         Ok(name.map(|n| self.thumbnails_dir().join(n)))
     }
 
-    /// Where the filmstrip of content `content_hash` is kept (made on first use).
+    /// Where the filmstrip of content `content_hash` is kept (made by a Filmstrip job).
     pub fn filmstrip_path(&self, content_hash: &str) -> PathBuf {
         self.thumbnails_dir()
             .join("filmstrips")
             .join(format!("{content_hash}.jpg"))
+    }
+
+    /// Where the part of that filmstrip made so far is kept while its job runs.
+    pub fn partial_filmstrip_path(&self, content_hash: &str) -> PathBuf {
+        self.thumbnails_dir()
+            .join("filmstrips")
+            .join(format!("{content_hash}.partial.png"))
     }
 
     /// A file of the library's cache for this content: `cache/{folder}/{hash}.{extension}`, the

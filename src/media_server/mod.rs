@@ -37,7 +37,7 @@ pub enum MediaKind {
     Media,
     /// The source's JPEG thumbnail.
     Thumbnail,
-    /// Its filmstrip (made the first time it is asked for, then kept per content).
+    /// Its filmstrip once a job has made it (`media::filmstrip`), or the part made so far.
     Filmstrip,
     /// The peaks of its sound (`media::waveform`), made and kept like the filmstrip.
     Waveform,
@@ -294,13 +294,15 @@ fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused>
             if !source.has_video {
                 return Err(NOT_FOUND);
             }
-            let path = library.filmstrip_path(&source.content_hash);
-            let path = kept(&source, path, "filmstrip", |file, cancel| {
-                crate::media::filmstrip::make(file, source.duration_s, cancel)
-            })?;
-            let (file, len) = open_kept(&path)?;
-            // Kept per content: a changed file is a new content hash, hence a new strip.
-            Ok((file, len, "image/jpeg", "private, max-age=86400"))
+            // Made by a job (the editor asks for it), never inside a request: a long file's takes
+            // as long as decoding it.
+            if let Ok((file, len)) = open_kept(&library.filmstrip_path(&source.content_hash)) {
+                // Kept per content: a changed file is a new content hash, hence a new strip.
+                return Ok((file, len, "image/jpeg", "private, max-age=86400"));
+            }
+            // While the job runs: the tiles made so far, the rest transparent.
+            let (file, len) = open_kept(&library.partial_filmstrip_path(&source.content_hash))?;
+            Ok((file, len, "image/png", "no-store"))
         }
         MediaKind::Proxy => {
             // Made by a job, never inside a request: it takes as long as a render.

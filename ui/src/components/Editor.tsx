@@ -200,7 +200,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     if (!image.complete || image.naturalWidth === 0) return;
     const scale = STAGE_HEIGHT / p.height;
     const r = item.rect;
-    ctx.drawImage(image, tile.index * TILE.width, 0, TILE.width, TILE.height, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
+    // Past the last tile (the source's last moment) the last one shows.
+    const index = Math.min(tile.index, Math.floor(image.naturalWidth / TILE.width) - 1);
+    ctx.drawImage(image, index * TILE.width, 0, TILE.width, TILE.height, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
   });
   const target = () => {
     const items = props.clip.timeline.items;

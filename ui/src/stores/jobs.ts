@@ -23,6 +23,7 @@ export const KIND_LABELS: Record<JobKind, string> = {
   transcribe: "Transcribe",
   download_model: "Download a speech model",
   proxy: "Preview copy",
+  filmstrip: "Filmstrip",
   unknown: "Unknown job",
 };
 
@@ -38,6 +39,18 @@ export function shownJobs(): JobSummary[] {
 /** Called once for every job this window saw running that ends (whoever ran it). */
 export function onJobEnd(listener: EndListener): void {
   endListeners.push(listener);
+}
+
+/** Changes each time more of `sourceId`'s filmstrip is made (its job's progress), so a view
+ * asking for the strip with it asks again and shows the tiles made so far. */
+export function filmstripVersion(sourceId: string): string {
+  let latest: JobSummary | undefined;
+  for (const job of byId().values()) {
+    if (job.kind !== "filmstrip" || job.subject_id !== sourceId) continue;
+    if (!latest || job.created_at > latest.created_at) latest = job;
+  }
+  if (!latest) return "";
+  return latest.status === "running" ? `p${Math.round(latest.progress * 100)}` : latest.status;
 }
 
 export async function startJobs(): Promise<void> {
@@ -73,7 +86,7 @@ function update(job: JobSummary): void {
 
 /** Kinds the app runs on its own behind the scenes (after an import, when the editor opens): their
  * success shows in what they make and in the jobs panel, not as a toast each. */
-const QUIET_KINDS: JobKind[] = ["proxy", "analyze"];
+const QUIET_KINDS: JobKind[] = ["proxy", "analyze", "filmstrip"];
 
 function announce(job: JobSummary): void {
   if (job.status === "succeeded" && QUIET_KINDS.includes(job.kind)) return;

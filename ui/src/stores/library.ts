@@ -6,6 +6,7 @@ import type { Profile } from "../bindings/Profile";
 import type { Project } from "../bindings/Project";
 import type { Source } from "../bindings/Source";
 import { clearError, showError } from "./app";
+import { track } from "./jobs";
 
 const [profiles, setProfiles] = createSignal<Profile[]>([]);
 const [profile, setProfile] = createSignal<Profile | null>(null);
@@ -46,6 +47,13 @@ export async function loadSources(): Promise<void> {
     setSources(await commands.sourcesList(project.id));
   } catch (error) {
     showError(error, "Could not list the sources");
+    return;
+  }
+  // The timeline and the variant cards show footage from its filmstrip; one job makes each.
+  try {
+    for (const job of await commands.projectFilmstrips(project.id)) track(job);
+  } catch (error) {
+    showError(error, "Could not make the filmstrips");
   }
 }
 
