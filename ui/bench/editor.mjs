@@ -121,11 +121,13 @@ try {
     shown: measured.length,
     median: measured[Math.floor(measured.length / 2)],
     max: measured[measured.length - 1],
+    each: latencies.map((l) => (l === null ? null : Math.round(l))),
   };
 
   // 2 and 3. Play the whole variant: frames around each switch, drift from the clock.
   await browser.keys("Home");
   await browser.execute(() => performance.clearMarks());
+  const playedAt = new Date().toISOString();
   await (await $('[data-testid="editor-play"]')).click();
   await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 10_000, timeoutMsg: "playback did not start" });
   await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", {
@@ -152,6 +154,9 @@ try {
       median_gap_ms: all.sort((a, b) => a - b)[Math.floor(all.length / 2)],
     };
   }, plan.fps);
+  report.jobs_then = (await call("jobs_list", {}))
+    .filter((j) => j.kind === "filmstrip" || j.kind === "proxy")
+    .map((j) => `${j.kind} ${j.status} ${j.created_at} → ${j.finished_at} (playback from ${playedAt})`);
   report.playback = {
     ...playback,
     drift_max_ms: Number(await editor.getAttribute("data-drift-max-ms")),
