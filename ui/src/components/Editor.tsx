@@ -355,8 +355,15 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         <button class="small" data-testid="editor-split" title="S" onClick={() => splitHere()}>
           Split
         </button>
-        <button class="small" data-testid="editor-delete" title="Delete" disabled={!target()} onClick={() => deleteTarget()}>
-          Delete
+        {/* One place for both deletes, so marking a range does not push the tools onto two lines. */}
+        <button
+          class="small"
+          data-testid={markedRange() ? "editor-cut-range" : "editor-delete"}
+          title={markedRange() ? "Take out the marked range (Delete); Esc forgets it" : "Delete the piece (Delete)"}
+          disabled={!target() && !markedRange()}
+          onClick={() => deleteTarget()}
+        >
+          {markedRange() ? "Cut range" : "Delete"}
         </button>
         <button class="small" data-testid="editor-swap" title="Swap the piece for the best moment not used yet" disabled={!target()} onClick={() => swapTarget()}>
           Swap
@@ -383,11 +390,6 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
             )}
           </For>
         </select>
-        <Show when={markedRange()}>
-          <button class="small" data-testid="editor-cut-range" title="Take out the marked range (Delete); Esc forgets it" onClick={() => cutRange()}>
-            Cut range
-          </button>
-        </Show>
         <label class="inline">
           Framing
           <select data-testid="editor-framing" disabled={!target()} value={target()?.framing.mode ?? "fill"} onChange={(e) => setFramingMode(e.currentTarget.value as FramingMode)}>
