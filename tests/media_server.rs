@@ -253,6 +253,15 @@ fn a_filmstrip_is_made_once_by_a_job_and_shows_the_footage_second_by_second() {
     );
     let source = f.library.source(&f.source_id).unwrap();
     let queue = JobQueue::new(f.library.clone());
+    // A file that is gone would only fail its job each time the project opens: none is queued.
+    let gone = edit_factory::library::sources::Source {
+        status: edit_factory::library::sources::SourceStatus::Missing,
+        ..source.clone()
+    };
+    assert!(queue
+        .enqueue_missing_filmstrips(&[gone], None)
+        .unwrap()
+        .is_empty());
     let queued = queue
         .enqueue_missing_filmstrips(std::slice::from_ref(&source), None)
         .unwrap();

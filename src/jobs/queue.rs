@@ -73,7 +73,8 @@ impl JobQueue {
     }
 
     /// Queue the filmstrips that `sources` with a picture lack (one job each, never twice), for
-    /// `project_id` (deleting the project cancels them).
+    /// `project_id` (deleting the project cancels them). A source whose file is missing or changed
+    /// is left alone: its job could only fail, again each time the project opens.
     pub fn enqueue_missing_filmstrips(
         &self,
         sources: &[crate::library::sources::Source],
@@ -81,7 +82,11 @@ impl JobQueue {
     ) -> Result<Vec<Job>, JobError> {
         sources
             .iter()
-            .filter(|s| s.has_video && !self.library.filmstrip_path(&s.content_hash).is_file())
+            .filter(|s| {
+                s.has_video
+                    && s.status == crate::library::sources::SourceStatus::Ok
+                    && !self.library.filmstrip_path(&s.content_hash).is_file()
+            })
             .map(|s| {
                 self.enqueue_once(
                     &s.id,
