@@ -444,6 +444,35 @@ fn a_waveform_follows_the_sound_and_its_denoised_copy_lowers_the_noise() {
         );
         waveform_db(&response.bytes().unwrap())
     };
+    // Never drawn inside a request: none until a job (or the analysis) has drawn it.
+    for kind in [MediaKind::Waveform, MediaKind::DenoisedWaveform] {
+        let response = client
+            .get(f.server.source_url(&f.source_id, kind))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    let source = f.library.source(&f.source_id).unwrap();
+    let queue = edit_factory::jobs::JobQueue::new(f.library.clone());
+    for denoised in [false, true] {
+        let queued = queue
+            .enqueue_missing_waveforms(std::slice::from_ref(&source), denoised, None)
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+    }
+    edit_factory::jobs::WorkerPool::new(
+        queue.clone(),
+        edit_factory::jobs::handlers::registry(),
+        edit_factory::jobs::WorkerConfig::default(),
+    )
+    .run_until_idle(None)
+    .unwrap();
+    for denoised in [false, true] {
+        assert!(queue
+            .enqueue_missing_waveforms(std::slice::from_ref(&source), denoised, None)
+            .unwrap()
+            .is_empty());
+    }
     let plain = get(MediaKind::Waveform);
     let reference = ffmpeg_peaks(&noisy);
     eprintln!(

@@ -424,6 +424,25 @@ commands! {
             .collect())
     }
 
+    /// Queue the waveforms (plain, or `denoised`) the variant's footage lacks (one job per source,
+    /// never twice).
+    fn clip_waveforms(state, clip_id: String, denoised: bool) -> Vec<JobSummary> {
+        let clip = state.library.clip(&parse_id(&clip_id)?)?;
+        let mut ids: Vec<&str> = clip.timeline.items.iter().map(|i| i.source_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let sources = ids
+            .into_iter()
+            .map(|id| state.library.source(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(state
+            .queue
+            .enqueue_missing_waveforms(&sources, denoised, Some(clip.project_id.as_str()))?
+            .iter()
+            .map(|job| job.summary())
+            .collect())
+    }
+
     /// What is known of the speech of a variant's sources.
     fn clip_speech(state, clip_id: String) -> Vec<SourceSpeech> {
         let clip = state.library.clip(&parse_id(&clip_id)?)?;

@@ -24,6 +24,7 @@ pub fn registry() -> Registry {
         .with(super::speech_handlers::DownloadModelJob)
         .with(super::proxy_handler::ProxyJob)
         .with(super::filmstrip_handler::FilmstripJob)
+        .with(super::waveform_handler::WaveformJob)
 }
 
 fn project_of(ctx: &JobContext<'_>) -> Result<String, JobFailure> {

@@ -32,6 +32,8 @@ pub enum JobKind {
     Proxy,
     /// Make a source's filmstrip for the editor's timeline.
     Filmstrip,
+    /// Draw a source's waveform (plain or through the denoiser) for the editor.
+    Waveform,
     /// A job written by a newer version of Edit Factory; this one cannot run it.
     Unknown,
 }
@@ -48,6 +50,7 @@ impl JobKind {
         JobKind::DownloadModel,
         JobKind::Proxy,
         JobKind::Filmstrip,
+        JobKind::Waveform,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl JobKind {
             Self::DownloadModel => "download_model",
             Self::Proxy => "proxy",
             Self::Filmstrip => "filmstrip",
+            Self::Waveform => "waveform",
             Self::Unknown => "unknown",
         }
     }
@@ -76,6 +80,7 @@ impl JobKind {
             "download_model" => Self::DownloadModel,
             "proxy" => Self::Proxy,
             "filmstrip" => Self::Filmstrip,
+            "waveform" => Self::Waveform,
             _ => Self::Unknown,
         }
     }
@@ -92,6 +97,7 @@ impl JobKind {
             Self::DownloadModel => "Download a speech model",
             Self::Proxy => "Preview copy",
             Self::Filmstrip => "Filmstrip",
+            Self::Waveform => "Waveform",
             Self::Unknown => "Unknown job",
         }
     }
@@ -153,6 +159,11 @@ pub enum JobSpec {
     Filmstrip {
         source_id: String,
     },
+    Waveform {
+        source_id: String,
+        /// Through the denoiser the export's "reduce background noise" runs.
+        denoised: bool,
+    },
     /// Written by a newer version; kept as it is.
     #[serde(other)]
     Unknown,
@@ -170,6 +181,7 @@ impl JobSpec {
             Self::DownloadModel { .. } => JobKind::DownloadModel,
             Self::Proxy { .. } => JobKind::Proxy,
             Self::Filmstrip { .. } => JobKind::Filmstrip,
+            Self::Waveform { .. } => JobKind::Waveform,
             Self::Unknown => JobKind::Unknown,
         }
     }
@@ -189,6 +201,17 @@ pub enum JobOutcome {
     DownloadModel(crate::speech::models::InstalledModel),
     Proxy(ProxyReport),
     Filmstrip(FilmstripReport),
+    Waveform(WaveformReport),
+}
+
+/// A source's waveform, drawn or found drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WaveformReport {
+    pub source_id: String,
+    pub denoised: bool,
+    /// It was there already.
+    pub cached: bool,
 }
 
 /// A source's filmstrip, made or found made.

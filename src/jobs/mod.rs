@@ -21,6 +21,7 @@ mod proxy_handler;
 mod queue;
 mod speech_handlers;
 pub mod store;
+mod waveform_handler;
 pub mod worker;
 
 pub use cancel::{CancelReason, CancelToken};

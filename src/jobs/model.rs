@@ -111,7 +111,8 @@ impl Job {
                 JobSpec::Voice { source_id }
                 | JobSpec::Transcribe { source_id, .. }
                 | JobSpec::Proxy { source_id }
-                | JobSpec::Filmstrip { source_id } => Some(source_id.clone()),
+                | JobSpec::Filmstrip { source_id }
+                | JobSpec::Waveform { source_id, .. } => Some(source_id.clone()),
                 JobSpec::DownloadModel { name, .. } => Some(name.clone()),
                 _ => None,
             },

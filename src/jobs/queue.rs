@@ -99,7 +99,38 @@ impl JobQueue {
             .collect()
     }
 
-    /// Queue a job about one source, unless one of its kind is queued or running for that source
+    /// Queue the waveforms (`denoised` or plain) that `sources` with sound lack, one job each,
+    /// never twice, for `project_id`; as for filmstrips, a missing or changed file gets none.
+    pub fn enqueue_missing_waveforms(
+        &self,
+        sources: &[crate::library::sources::Source],
+        denoised: bool,
+        project_id: Option<&str>,
+    ) -> Result<Vec<Job>, JobError> {
+        sources
+            .iter()
+            .filter(|s| {
+                s.has_audio
+                    && s.status == crate::library::sources::SourceStatus::Ok
+                    && !self
+                        .library
+                        .waveform_path(&s.content_hash, denoised)
+                        .is_file()
+            })
+            .map(|s| {
+                self.enqueue_once(
+                    &s.id,
+                    JobSpec::Waveform {
+                        source_id: s.id.clone(),
+                        denoised,
+                    },
+                    project_id,
+                )
+            })
+            .collect()
+    }
+
+    /// Queue a job about one source, unless the same job is queued or running for that source
     /// (which is returned instead).
     fn enqueue_once(
         &self,
@@ -111,6 +142,7 @@ impl JobQueue {
             .library
             .jobs()
             .active_for_source(spec.kind(), source_id)?
+            .filter(|active| active.spec == spec)
         {
             return Ok(active);
         }

@@ -39,7 +39,7 @@ pub enum MediaKind {
     Thumbnail,
     /// Its filmstrip once a job has made it (`media::filmstrip`), or the part made so far.
     Filmstrip,
-    /// The peaks of its sound (`media::waveform`), made and kept like the filmstrip.
+    /// The peaks of its sound (`media::waveform`), once the analysis or a job has drawn them.
     Waveform,
     /// The same through the denoiser the export's "reduce background noise" runs.
     DenoisedWaveform,
@@ -314,10 +314,8 @@ fn open(library: &Library, id: &str, kind: MediaKind) -> Result<Opened, Refused>
                 return Err(NOT_FOUND);
             }
             let denoised = kind == MediaKind::DenoisedWaveform;
+            // Drawn by the analysis or by a Waveform job, never inside a request.
             let path = library.waveform_path(&source.content_hash, denoised);
-            let path = kept(&source, path, "waveform", |file, cancel| {
-                crate::media::waveform::make(file, denoised, cancel)
-            })?;
             let (file, len) = open_kept(&path)?;
             Ok((
                 file,
@@ -333,36 +331,6 @@ fn open_kept(path: &std::path::Path) -> Result<(std::fs::File, u64), Refused> {
     let file = serve::open_no_follow(path).map_err(|_| NOT_FOUND)?;
     let len = file.metadata().map_err(|_| NOT_FOUND)?.len();
     Ok((file, len))
-}
-
-/// `path`, made now by `make` from the source's file (checked to be the one imported) when it is
-/// not kept yet.
-fn kept(
-    source: &crate::library::sources::Source,
-    path: std::path::PathBuf,
-    what: &str,
-    make: impl FnOnce(
-        &std::path::Path,
-        &crate::jobs::CancelToken,
-    ) -> Result<Vec<u8>, crate::media::MediaError>,
-) -> Result<std::path::PathBuf, Refused> {
-    if path.is_file() {
-        return Ok(path);
-    }
-    serve::open_checked(source).map_err(|_| NOT_FOUND)?;
-    let made = make(
-        std::path::Path::new(&source.path),
-        &crate::jobs::CancelToken::new(),
-    )
-    .map_err(|e| {
-        tracing::warn!(source = %source.id, "no {what}: {e}");
-        NOT_FOUND
-    })?;
-    crate::fsutil::write_atomic(&path, &made).map_err(|e| {
-        tracing::error!(source = %source.id, "could not keep the {what}: {e}");
-        FAILED
-    })?;
-    Ok(path)
 }
 
 #[cfg(test)]

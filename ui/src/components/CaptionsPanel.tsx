@@ -344,7 +344,7 @@ export function CaptionsPanel(props: { clip: Clip }) {
       <Show when={plan()}>
         {(p) => (
           <div class="sound-track" title="The footage's sound as the export will play it (what muting, ducking or noise reduction takes away in dim orange; speech shaded green)">
-            <WaveformTrack items={p().items} durationNs={p().duration_ns} denoise={props.clip.timeline.audio.denoise} speech={speech()} height={40} />
+            <WaveformTrack clipId={props.clip.id} items={p().items} durationNs={p().duration_ns} denoise={props.clip.timeline.audio.denoise} speech={speech()} height={40} />
           </div>
         )}
       </Show>

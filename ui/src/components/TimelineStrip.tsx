@@ -177,6 +177,7 @@ export function TimelineStrip(props: {
         </div>
         <div class="strip-audio" title="The footage's sound as the export will play it (what muting, ducking or noise reduction takes away in dim orange; speech shaded green)">
           <WaveformTrack
+            clipId={props.clip.id}
             items={props.plan.items}
             durationNs={props.plan.duration_ns}
             denoise={props.clip.timeline.audio.denoise}

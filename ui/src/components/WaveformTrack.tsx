@@ -3,11 +3,12 @@
 // speech) lowers what is drawn; with "reduce background noise" on, the denoised waveform is drawn.
 // What the audio plan takes away stays behind in a dim orange, so the effect of every option
 // can be seen. Stretches the voice detector heard as speech are shaded.
-import { createEffect, createSignal, onCleanup, onMount } from "solid-js";
+import { createEffect, createSignal, onCleanup, onMount, untrack } from "solid-js";
 import type { PreviewItem } from "../bindings/PreviewItem";
 import type { SourceSpeech } from "../bindings/SourceSpeech";
 import { gainAt } from "../preview/composer";
 import { peakDb, waveformOf, type Waveform } from "../preview/waveform";
+import { makeWaveforms, waveformVersion } from "../stores/editor";
 
 const NS = 1e9;
 /** What the audio plan takes away: a dim orange, opaque so the speech shading does not tint it. */
@@ -21,6 +22,8 @@ interface Loaded {
 }
 
 export function WaveformTrack(props: {
+  /** The variant whose footage is drawn (its missing waveforms are queued for it). */
+  clipId: string;
   items: PreviewItem[];
   durationNs: number;
   denoise: boolean;
@@ -37,15 +40,25 @@ export function WaveformTrack(props: {
     onCleanup(() => observer.disconnect());
   });
 
-  // Fetch what the pieces need (each waveform once a session); draw again as they arrive.
+  const sourceIds = () => [...new Set(props.items.filter((i) => i.has_audio).map((i) => i.source_id))];
+  // Waveforms not drawn yet are drawn by jobs (queued once; asking again returns the same jobs).
   createEffect(() => {
-    const ids = [...new Set(props.items.filter((i) => i.has_audio).map((i) => i.source_id))];
+    void sourceIds().length;
+    void makeWaveforms(props.clipId, false);
+    if (props.denoise) void makeWaveforms(props.clipId, true);
+  });
+  // Fetch what the pieces need (each waveform once a session), again each time a waveform job
+  // ends; draw again as they arrive.
+  createEffect(() => {
+    void waveformVersion();
     const denoise = props.denoise;
-    for (const id of ids) {
+    for (const id of sourceIds()) {
       for (const denoised of denoise ? [false, true] : [false]) {
-        const map = () => (denoised ? loaded().denoised : loaded().plain);
-        if (map().has(id)) continue;
+        const map = untrack(() => (denoised ? loaded().denoised : loaded().plain));
+        if (map.has(id)) continue;
         void waveformOf(id, denoised).then((w) => {
+          // Not there yet: its job's end fetches it again.
+          if (!w) return;
           const next = { plain: new Map(loaded().plain), denoised: new Map(loaded().denoised) };
           (denoised ? next.denoised : next.plain).set(id, w);
           setLoaded(next);

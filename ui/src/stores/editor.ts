@@ -34,6 +34,22 @@ onJobEnd((job) => {
   if (job.kind === "proxy") setProxyVersion((v) => v + 1);
 });
 
+// Waveforms the analysis did not draw (the denoised ones, or footage analysed before waveforms
+// were kept) are drawn by jobs; each one that ends makes the tracks fetch what they still lack.
+const [waveformVersion, setWaveformVersion] = createSignal(0);
+export { waveformVersion };
+onJobEnd((job) => {
+  if (job.kind === "waveform") setWaveformVersion((v) => v + 1);
+});
+
+export async function makeWaveforms(clipId: string, denoised: boolean): Promise<void> {
+  try {
+    for (const job of await commands.clipWaveforms(clipId, denoised)) track(job);
+  } catch (error) {
+    showError(error, "Could not draw the waveforms");
+  }
+}
+
 export async function makeProxies(clip: Clip): Promise<void> {
   try {
     for (const job of await commands.clipProxies(clip.id)) track(job);

@@ -24,6 +24,7 @@ export const KIND_LABELS: Record<JobKind, string> = {
   download_model: "Download a speech model",
   proxy: "Preview copy",
   filmstrip: "Filmstrip",
+  waveform: "Waveform",
   unknown: "Unknown job",
 };
 
@@ -104,7 +105,7 @@ function update(job: JobSummary): void {
 
 /** Kinds the app runs on its own behind the scenes (after an import, when the editor opens): their
  * success shows in what they make and in the jobs panel, not as a toast each. */
-const QUIET_KINDS: JobKind[] = ["proxy", "analyze", "filmstrip"];
+const QUIET_KINDS: JobKind[] = ["proxy", "analyze", "filmstrip", "waveform"];
 
 function announce(job: JobSummary): void {
   if (job.status === "succeeded" && QUIET_KINDS.includes(job.kind)) return;
