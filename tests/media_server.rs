@@ -454,12 +454,18 @@ fn a_waveform_follows_the_sound_and_its_denoised_copy_lowers_the_noise() {
     }
     let source = f.library.source(&f.source_id).unwrap();
     let queue = edit_factory::jobs::JobQueue::new(f.library.clone());
-    for denoised in [false, true] {
+    let queue_one = |denoised| {
         let queued = queue
             .enqueue_missing_waveforms(std::slice::from_ref(&source), denoised, None)
             .unwrap();
         assert_eq!(queued.len(), 1);
-    }
+        queued[0].id.clone()
+    };
+    let (plain_job, denoised_job) = (queue_one(false), queue_one(true));
+    // Two jobs for one source; each, asked for again while queued, is the same job.
+    assert_ne!(plain_job, denoised_job);
+    assert_eq!(queue_one(false), plain_job);
+    assert_eq!(queue_one(true), denoised_job);
     edit_factory::jobs::WorkerPool::new(
         queue.clone(),
         edit_factory::jobs::handlers::registry(),

@@ -55,6 +55,8 @@ impl JobQueue {
             .library
             .jobs()
             .active_for_source(JobKind::Analyze, source_id)?
+            .into_iter()
+            .next()
         {
             return Ok(active);
         }
@@ -142,7 +144,8 @@ impl JobQueue {
             .library
             .jobs()
             .active_for_source(spec.kind(), source_id)?
-            .filter(|active| active.spec == spec)
+            .into_iter()
+            .find(|active| active.spec == spec)
         {
             return Ok(active);
         }

@@ -157,25 +157,20 @@ impl Jobs<'_> {
         })
     }
 
-    /// The queued or running job of `kind` (one of the per-source kinds) for `source_id`, if any.
-    pub fn active_for_source(
-        &self,
-        kind: JobKind,
-        source_id: &str,
-    ) -> Result<Option<Job>, JobError> {
+    /// The queued or running jobs of `kind` (one of the per-source kinds) for `source_id`, oldest
+    /// first.
+    pub fn active_for_source(&self, kind: JobKind, source_id: &str) -> Result<Vec<Job>, JobError> {
         self.library.read(|conn| {
-            Ok(conn
-                .query_row(
-                    &format!(
-                        "SELECT {COLUMNS} FROM jobs WHERE kind = ?1
-                           AND status IN ('queued', 'running')
-                           AND json_extract(payload, '$.source_id') = ?2
-                         ORDER BY created_at LIMIT 1"
-                    ),
-                    [kind.as_str(), source_id],
-                    from_row,
-                )
-                .optional()?)
+            let mut statement = conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE kind = ?1
+                   AND status IN ('queued', 'running')
+                   AND json_extract(payload, '$.source_id') = ?2
+                 ORDER BY created_at"
+            ))?;
+            let jobs = statement
+                .query_map([kind.as_str(), source_id], from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(jobs)
         })
     }
 
