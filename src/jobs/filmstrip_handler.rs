@@ -4,7 +4,7 @@
 
 use super::kind::{FilmstripReport, JobKind, JobOutcome, JobSpec};
 use super::{JobContext, JobFailure, JobHandler};
-use crate::media::{filmstrip, MediaError};
+use crate::media::filmstrip;
 
 pub struct FilmstripJob;
 
@@ -62,13 +62,7 @@ impl JobHandler for FilmstripJob {
             },
         );
         let finish = (|| {
-            let made = made.map_err(|e| match e {
-                MediaError::Cancelled => JobFailure::Cancelled,
-                other => JobFailure::permanent(match other.hint() {
-                    Some(hint) => format!("{other} ({hint})"),
-                    None => other.to_string(),
-                }),
-            })?;
+            let made = made.map_err(JobFailure::from)?;
             crate::fsutil::write_atomic(&dest, &made)
                 .map_err(|e| JobFailure::permanent(format!("could not keep the filmstrip: {e}")))
         })();

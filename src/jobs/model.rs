@@ -214,6 +214,20 @@ impl JobFailure {
     }
 }
 
+/// A media pipeline's failure as a job's: a cancel stays a cancel; anything else will not go
+/// better on another attempt, and says what to do where the error knows.
+impl From<crate::media::MediaError> for JobFailure {
+    fn from(e: crate::media::MediaError) -> Self {
+        match e {
+            crate::media::MediaError::Cancelled => Self::Cancelled,
+            other => Self::permanent(match other.hint() {
+                Some(hint) => format!("{other} ({hint})"),
+                None => other.to_string(),
+            }),
+        }
+    }
+}
+
 /// A job to add to the queue.
 #[derive(Debug, Clone)]
 pub struct NewJob {

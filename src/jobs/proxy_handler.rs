@@ -3,7 +3,7 @@
 use super::kind::{JobKind, JobOutcome, JobSpec, ProxyReport};
 use super::{JobContext, JobFailure, JobHandler};
 use crate::fsutil::AtomicOutput;
-use crate::media::{proxy, MediaError};
+use crate::media::proxy;
 
 pub struct ProxyJob;
 
@@ -56,13 +56,7 @@ impl JobHandler for ProxyJob {
             ctx.cancel,
             |done| ctx.report(done * 0.99, &step),
         )
-        .map_err(|e| match e {
-            MediaError::Cancelled => JobFailure::Cancelled,
-            other => JobFailure::permanent(match other.hint() {
-                Some(hint) => format!("{other} ({hint})"),
-                None => other.to_string(),
-            }),
-        })?;
+        .map_err(JobFailure::from)?;
         out.commit()
             .map_err(|e| JobFailure::permanent(format!("could not keep the preview copy: {e}")))?;
         ctx.report(1.0, &format!("made a preview copy of {name}"));

@@ -4,7 +4,7 @@
 
 use super::kind::{JobKind, JobOutcome, JobSpec, WaveformReport};
 use super::{JobContext, JobFailure, JobHandler};
-use crate::media::{waveform, MediaError};
+use crate::media::waveform;
 
 pub struct WaveformJob;
 
@@ -47,13 +47,7 @@ impl JobHandler for WaveformJob {
         };
         ctx.report(0.0, &step);
         let drawn = waveform::make(std::path::Path::new(&source.path), *denoised, ctx.cancel)
-            .map_err(|e| match e {
-                MediaError::Cancelled => JobFailure::Cancelled,
-                other => JobFailure::permanent(match other.hint() {
-                    Some(hint) => format!("{other} ({hint})"),
-                    None => other.to_string(),
-                }),
-            })?;
+            .map_err(JobFailure::from)?;
         crate::fsutil::write_atomic(&dest, &drawn)
             .map_err(|e| JobFailure::permanent(format!("could not keep the waveform: {e}")))?;
         ctx.report(1.0, &step);
