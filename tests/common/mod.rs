@@ -235,33 +235,30 @@ pub fn raw_frame(
     if let Some(filter) = filter {
         command.args(["-vf", filter]);
     }
-    let out = command
-        .args(["-f", "rawvideo", "-pix_fmt", pix_fmt, "-"])
-        .output()
-        .unwrap();
+    succeeded(command.args(["-f", "rawvideo", "-pix_fmt", pix_fmt, "-"])).stdout
+}
+
+/// Run `command` (an installed tool), failing the test with its error output unless it succeeds.
+pub fn succeeded(command: &mut std::process::Command) -> std::process::Output {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    out.stdout
+    out
 }
 
 /// The silences ffmpeg's silencedetect finds in `file`'s sound (quieter than `noise_db` dB for at
 /// least `min_s` seconds): start and end, seconds; the end of a silence running to the end of the
 /// file is infinite.
 pub fn silences(file: &std::path::Path, noise_db: f64, min_s: f64) -> Vec<(f64, f64)> {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostats", "-i"])
-        .arg(file)
-        .args(["-af", &format!("silencedetect=n={noise_db}dB:d={min_s}")])
-        .args(["-f", "null", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-nostats", "-i"])
+            .arg(file)
+            .args(["-af", &format!("silencedetect=n={noise_db}dB:d={min_s}")])
+            .args(["-f", "null", "-"]),
     );
     let text = String::from_utf8_lossy(&out.stderr);
     let value = |line: &str, key: &str| -> Option<f64> {
