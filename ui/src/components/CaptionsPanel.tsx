@@ -241,6 +241,7 @@ function MusicRow(props: { clip: Clip }) {
       <label class="inline">
         Music
         <select
+          data-testid="music"
           value={music()?.asset_id ?? ""}
           onChange={(e) => {
             const id = e.currentTarget.value;

@@ -18,8 +18,8 @@ import { loadSegments, segments } from "../stores/segments";
 import { Composer, itemAt } from "../preview/composer";
 import { mediaUrl } from "../stores/app";
 import { createPreviewPlan, editItems, makeProxies, redo, swapItem, undo } from "../stores/editor";
-import { shownJobs } from "../stores/jobs";
-import { editCaption, speechOf, speechVersion } from "../stores/speech";
+import { filterJobs } from "../stores/jobs";
+import { editCaption, setMusic, setVoiceover, speechOf, speechVersion } from "../stores/speech";
 import { CaptionOverlay } from "./CaptionOverlay";
 import { filmstripTile, TILE } from "./PieceFrame";
 import { TimelineStrip } from "./TimelineStrip";
@@ -56,7 +56,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   });
   const proxyProgress = () => {
     const waiting = plan()?.unproxied ?? [];
-    const jobs = shownJobs().filter((j) => j.kind === "proxy" && j.subject_id && waiting.includes(j.subject_id));
+    const jobs = filterJobs((j) => j.kind === "proxy" && j.subject_id !== null && waiting.includes(j.subject_id));
     return jobs.length ? jobs.reduce((sum, j) => sum + j.progress, 0) / jobs.length : null;
   };
   let composer: Composer | null = null;
@@ -423,6 +423,11 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
               composer?.scrub(t);
             }}
             edit={(edit) => void editItems(props.clip, edit)}
+            voiceover={(change) => void setVoiceover(props.clip, (current) => current && { ...current, ...change })}
+            musicVolume={(volume) => {
+              const music = props.clip.timeline.music;
+              if (music) void setMusic(props.clip, { ...music, volume });
+            }}
           />
         )}
       </Show>

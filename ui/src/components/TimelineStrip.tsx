@@ -1,6 +1,8 @@
-// The editor's timeline: a block per piece (its source's picture), the captions as cue blocks, and
-// a playhead. Drag along the ruler to scrub; click to seek and select a piece; drag a piece sideways to move it; drag its edges to
-// trim it (snapped to the output's frames); zoom widens the strip, which then scrolls.
+// The editor's timeline: a block per piece (its source's picture), the captions as cue blocks, the
+// voice-over and music as bars, and a playhead. Drag along the ruler to scrub; click to seek and
+// select a piece; drag a piece sideways to move it; drag its edges to trim it (snapped to the
+// output's frames); drag the voice-over sideways to move it, or either bar up and down to change its
+// volume; zoom widens the strip, which then scrolls.
 import { createSignal, For, Show } from "solid-js";
 import type { Clip } from "../bindings/Clip";
 import type { ItemEdit } from "../bindings/ItemEdit";
@@ -23,11 +25,31 @@ function capture(event: PointerEvent): void {
 
 /** Pointer travel before a press on a piece becomes a drag, px. */
 const DRAG_PX = 5;
+/** Volume change per pixel dragged up (down lowers it). */
+const VOLUME_PER_PX = 0.02;
+/** The loudest a bar can be dragged to (the captions panel's volume fields allow the same). */
+const MAX_VOLUME = 4;
+
+/** A bar of sound being dragged: sideways moves it in time (the voice-over only), up and down sets
+ * its volume. Which of the two is decided by the first few pixels of travel. */
+type BarDrag = {
+  kind: "bar";
+  bar: "voice" | "music";
+  startX: number;
+  startY: number;
+  axis: "time" | "volume" | null;
+  deltaNs: number;
+  volume: number;
+  startVolume: number;
+};
 
 type Drag =
   | { kind: "scrub" }
   | { kind: "move"; index: number; startX: number; x: number; moved: boolean }
-  | { kind: "trim"; index: number; edge: "in" | "out"; startX: number; deltaNs: number };
+  | { kind: "trim"; index: number; edge: "in" | "out"; startX: number; deltaNs: number }
+  | BarDrag;
+
+const percent = (volume: number) => `${Math.round(volume * 100)} %`;
 
 export function TimelineStrip(props: {
   clip: Clip;
@@ -44,6 +66,9 @@ export function TimelineStrip(props: {
   /** A seek while the playhead is dragged (cheaper; a `seek` follows when it ends). */
   scrub: (ns: number) => void;
   edit: (edit: ItemEdit) => void;
+  /** The voice-over moved to start at `offset` (ns of output time) or set to `volume`. */
+  voiceover: (change: { offset?: number; volume?: number }) => void;
+  musicVolume: (volume: number) => void;
 }) {
   let inner!: HTMLDivElement;
   const [drag, setDrag] = createSignal<Drag | null>(null);
@@ -72,6 +97,51 @@ export function TimelineStrip(props: {
     capture(event);
     setDrag({ kind: "trim", index, edge, startX: event.clientX, deltaNs: 0 });
   };
+  const onBarDown = (event: PointerEvent, bar: "voice" | "music") => {
+    if (event.button !== 0) return;
+    const volume = bar === "voice" ? props.clip.timeline.voiceover?.volume : props.clip.timeline.music?.volume;
+    if (volume === undefined) return;
+    capture(event);
+    setDrag({ kind: "bar", bar, startX: event.clientX, startY: event.clientY, axis: null, deltaNs: 0, volume, startVolume: volume });
+  };
+  const moveBar = (d: BarDrag, event: PointerEvent): BarDrag => {
+    const dx = event.clientX - d.startX;
+    const dy = event.clientY - d.startY;
+    let axis = d.axis;
+    if (axis === null && Math.max(Math.abs(dx), Math.abs(dy)) > DRAG_PX)
+      axis = d.bar === "voice" && Math.abs(dx) > Math.abs(dy) ? "time" : "volume";
+    if (axis === "time") {
+      const offset = props.clip.timeline.voiceover?.offset ?? 0;
+      const frames = Math.round((dx * nsPerPx()) / frameNs());
+      // Never before the video's start.
+      return { ...d, axis, deltaNs: Math.max(-offset, frames * frameNs()) };
+    }
+    if (axis === "volume") {
+      const volume = Math.min(MAX_VOLUME, Math.max(0, d.startVolume - dy * VOLUME_PER_PX));
+      return { ...d, axis, volume: Math.round(volume * 100) / 100 };
+    }
+    return d;
+  };
+  const dropBar = (d: BarDrag, clientX: number) => {
+    if (d.axis === null) props.seek(Math.max(0, Math.min(duration(), timeAt(clientX))));
+    else if (d.axis === "time" && d.deltaNs !== 0) {
+      const offset = props.clip.timeline.voiceover?.offset ?? 0;
+      props.voiceover({ offset: Math.max(0, Math.round(offset + d.deltaNs)) });
+    } else if (d.axis === "volume" && d.volume !== d.startVolume) {
+      if (d.bar === "voice") props.voiceover({ volume: d.volume });
+      else props.musicVolume(d.volume);
+    }
+  };
+  /** The bar's volume, as it would end up while being dragged. */
+  const barVolume = (bar: "voice" | "music") => {
+    const d = drag();
+    if (d?.kind === "bar" && d.bar === bar) return d.volume;
+    return (bar === "voice" ? props.clip.timeline.voiceover?.volume : props.clip.timeline.music?.volume) ?? 1;
+  };
+  const voiceShift = () => {
+    const d = drag();
+    return d?.kind === "bar" && d.bar === "voice" && d.axis === "time" ? d.deltaNs : 0;
+  };
   const onRulerDown = (event: PointerEvent) => {
     if (event.button !== 0) return;
     capture(event);
@@ -83,6 +153,7 @@ export function TimelineStrip(props: {
     if (!d) return;
     if (d.kind === "scrub") props.scrub(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
     else if (d.kind === "move") setDrag({ ...d, x: event.clientX, moved: d.moved || Math.abs(event.clientX - d.startX) > DRAG_PX });
+    else if (d.kind === "bar") setDrag(moveBar(d, event));
     else {
       const frames = Math.round(((event.clientX - d.startX) * nsPerPx()) / frameNs());
       setDrag({ ...d, deltaNs: frames * frameNs() });
@@ -94,6 +165,10 @@ export function TimelineStrip(props: {
     if (!d) return;
     if (d.kind === "scrub") {
       props.seek(Math.max(0, Math.min(duration(), timeAt(event.clientX))));
+      return;
+    }
+    if (d.kind === "bar") {
+      dropBar(d, event.clientX);
       return;
     }
     const item = props.clip.timeline.items[d.index];
@@ -195,18 +270,46 @@ export function TimelineStrip(props: {
           </For>
         </div>
         <div class="strip-extras">
-          <For each={props.plan.voiceover?.parts ?? []}>
-            {(part) => (
-              <div class="strip-voice" style={{ left: pct(part.at), width: pct(part.to - part.from) }} title="voice-over" />
+          <Show when={props.plan.voiceover}>
+            {(voice) => (
+              <div class="strip-lane" data-testid="voice-lane">
+                <For each={voice().parts}>
+                  {(part, i) => (
+                    <div
+                      class="strip-voice strip-bar"
+                      data-testid="voice-bar"
+                      classList={{ dragging: voiceShift() !== 0 }}
+                      style={{ left: pct(part.at + voiceShift()), width: pct(part.to - part.from) }}
+                      title={`Voice-over at ${percent(barVolume("voice"))}: drag sideways to move it, up or down to change its volume`}
+                      onPointerDown={(e) => onBarDown(e, "voice")}
+                    >
+                      <Show when={i() === 0}>
+                        <span class="bar-label" data-testid="voice-label">
+                          Voice-over {percent(barVolume("voice"))}
+                          {voiceShift() !== 0 ? ` · from ${((((props.clip.timeline.voiceover?.offset ?? 0) + voiceShift()) / NS).toFixed(2))} s` : ""}
+                        </span>
+                      </Show>
+                    </div>
+                  )}
+                </For>
+              </div>
             )}
-          </For>
+          </Show>
           <Show when={props.plan.music}>
             {(music) => (
-              <div
-                class="strip-music"
-                style={{ left: "0%", width: music().looped ? "100%" : pct(Math.min(music().length, props.plan.duration_ns)) }}
-                title="music"
-              />
+              <div class="strip-lane" data-testid="music-lane">
+                <div
+                  class="strip-music strip-bar"
+                  data-testid="music-bar"
+                  style={{ left: "0%", width: music().looped ? "100%" : pct(Math.min(music().length, props.plan.duration_ns)) }}
+                  title={`Music at ${percent(barVolume("music"))}: drag up or down to change its volume`}
+                  onPointerDown={(e) => onBarDown(e, "music")}
+                >
+                  <span class="bar-label" data-testid="music-label">
+                    Music {percent(barVolume("music"))}
+                  </span>
+                </div>
+              </div>
             )}
           </Show>
         </div>
