@@ -2,7 +2,7 @@
 // panel, resumed if interrupted, checked by size and SHA-256), and importing a model file.
 import { createSignal, For, Show } from "solid-js";
 import { open } from "@tauri-apps/plugin-dialog";
-import { shownJobs } from "../stores/jobs";
+import { findJob, isActive } from "../stores/jobs";
 import { downloadModel, importModel, loadModels, models, removeModel, setModelSource } from "../stores/speech";
 import { confirm } from "./Dialog";
 
@@ -14,7 +14,7 @@ export function openModels(): void {
 }
 
 function downloading(name: string): number | null {
-  const job = shownJobs().find((j) => j.kind === "download_model" && j.subject_id === name && (j.status === "queued" || j.status === "running"));
+  const job = findJob((j) => j.kind === "download_model" && j.subject_id === name && isActive(j));
   return job ? job.progress : null;
 }
 

@@ -4,7 +4,7 @@ import { createSignal } from "solid-js";
 import { commands } from "../bindings/commands";
 import type { Overview } from "../bindings/Overview";
 import type { JobSummary } from "../bindings/JobSummary";
-import { onJobEnd, shownJobs } from "./jobs";
+import { findJob, isActive, onJobEnd } from "./jobs";
 import { selectedProject } from "./library";
 
 const [overviews, setOverviews] = createSignal<ReadonlyMap<string, Overview | null>>(new Map());
@@ -37,9 +37,7 @@ async function load(sourceId: string): Promise<void> {
 
 /** The analysis job of a source that is queued or running, if any. */
 export function analysisOf(sourceId: string): JobSummary | undefined {
-  return shownJobs().find(
-    (j) => j.kind === "analyze" && j.subject_id === sourceId && (j.status === "queued" || j.status === "running"),
-  );
+  return findJob((j) => j.kind === "analyze" && j.subject_id === sourceId && isActive(j));
 }
 
 export async function analyzeNow(sourceId: string): Promise<void> {

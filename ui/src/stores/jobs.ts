@@ -32,9 +32,95 @@ export function isFinal(job: JobSummary): boolean {
   return job.status === "succeeded" || job.status === "failed" || job.status === "cancelled";
 }
 
-/** The jobs to show, newest first. */
-export function shownJobs(): JobSummary[] {
-  return [...byId().values()].sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, SHOWN);
+/** Kinds the app queues by itself to prepare the editor: a success shows in what it made (a
+ * filmstrip, a waveform, a smooth preview), so the panel lists only those that failed. */
+const BACKGROUND_KINDS: JobKind[] = ["proxy", "filmstrip", "waveform"];
+
+/** Every job this window knows of, newest first. */
+const newestFirst = createRoot(() =>
+  createMemo(() => [...byId().values()].sort((a, b) => b.created_at.localeCompare(a.created_at))),
+);
+
+export function isActive(job: JobSummary): boolean {
+  return job.status === "queued" || job.status === "running";
+}
+
+/** The newest job `matches` picks, among all this window knows of. */
+export function findJob(matches: (job: JobSummary) => boolean): JobSummary | undefined {
+  return newestFirst().find(matches);
+}
+
+/** Every job `matches` picks, newest first. */
+export function filterJobs(matches: (job: JobSummary) => boolean): JobSummary[] {
+  return newestFirst().filter(matches);
+}
+
+/** A line of the jobs panel: one job, or the active jobs of one kind when there are several. */
+export type PanelEntry = { type: "job"; job: JobSummary } | { type: "group"; kind: JobKind };
+
+/** Finished jobs taken off the panel with "Clear finished" (this window only; the library keeps them). */
+const [cleared, setCleared] = createSignal<ReadonlySet<string>>(new Set());
+
+/** The jobs panel's lines: what runs or waits first (several of one kind as one line), then what
+ * finished, newest first; background jobs that succeeded or were cancelled are left out. */
+export const panelEntries = createRoot(() => createMemo(panelLines));
+
+function panelLines(): PanelEntry[] {
+  const jobs = newestFirst().filter((j) => !cleared().has(j.id));
+  const active = jobs.filter(isActive);
+  const perKind = new Map<JobKind, JobSummary[]>();
+  for (const job of active) perKind.set(job.kind, [...(perKind.get(job.kind) ?? []), job]);
+  const entries: PanelEntry[] = [];
+  const grouped = new Set<JobKind>();
+  for (const job of active) {
+    const same = perKind.get(job.kind) ?? [job];
+    if (same.length < 2) entries.push(jobEntry(job));
+    else if (!grouped.has(job.kind)) {
+      grouped.add(job.kind);
+      entries.push(groupEntry(job.kind));
+    }
+  }
+  const finished = jobs
+    .filter((j) => isFinal(j) && !(BACKGROUND_KINDS.includes(j.kind) && j.status !== "failed"))
+    .slice(0, SHOWN);
+  for (const job of finished) entries.push(jobEntry(job));
+  return entries;
+}
+
+// The same entry object for an unchanged job, and always for a kind's group (which reads its jobs
+// itself), so the panel redraws only the lines that changed when one job moves: a redraw of every
+// line on every event costs the preview its clock, and a group that opened would close again.
+const jobEntries = new WeakMap<JobSummary, PanelEntry>();
+const groupEntries = new Map<JobKind, Extract<PanelEntry, { type: "group" }>>();
+
+function jobEntry(job: JobSummary): PanelEntry {
+  let entry = jobEntries.get(job);
+  if (!entry) {
+    entry = { type: "job", job };
+    jobEntries.set(job, entry);
+  }
+  return entry;
+}
+
+function groupEntry(kind: JobKind): PanelEntry {
+  let entry = groupEntries.get(kind);
+  if (!entry) {
+    entry = { type: "group", kind };
+    groupEntries.set(kind, entry);
+  }
+  return entry;
+}
+
+/** The queued and running jobs of `kind`, newest first. */
+export function activeOfKind(kind: JobKind): JobSummary[] {
+  return newestFirst().filter((j) => j.kind === kind && isActive(j));
+}
+
+/** Take the finished jobs off the panel. */
+export function clearFinished(): void {
+  const next = new Set(cleared());
+  for (const job of newestFirst()) if (isFinal(job)) next.add(job.id);
+  setCleared(next);
 }
 
 /** Called once for every job this window saw running that ends (whoever ran it). */
