@@ -42,7 +42,7 @@ export async function startDriver(env) {
 
 /** Start the app (a new session) and wait until its window has loaded. */
 export async function openApp(port, app) {
-  const browser = await remote({
+  const options = {
     hostname: "127.0.0.1",
     port,
     logLevel: "warn",
@@ -51,7 +51,19 @@ export async function openApp(port, app) {
       "wdio:enforceWebDriverClassic": true,
       "tauri:options": { application: app },
     },
-  });
+  };
+  // tauri-driver listens before the native driver behind it takes requests: a session asked for in
+  // that moment fails to connect (seen once in a run of twelve), so the first asks again.
+  let browser;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      browser = await remote(options);
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !/Failed to fetch|ECONNREFUSED/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
   await browser.waitUntil(async () => (await browser.execute(() => document.body.dataset.ready)) === "true", {
     timeout: 30_000,
     timeoutMsg: "the app did not finish loading",

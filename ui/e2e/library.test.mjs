@@ -176,6 +176,23 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   });
 
   const first = footageFolder(30);
+  await browser.execute(() => {
+    const watch = { count: null, opened: 0, loose: 0, done: false };
+    window.__analysesWatch = watch;
+    const look = () => {
+      const group = document.querySelector('[data-testid="job-group"][data-kind="analyze"]');
+      if (group && watch.count === null) {
+        watch.count = group.querySelector('[data-testid="job-group-count"]')?.textContent ?? "";
+        group.querySelector('[data-testid="job-group-toggle"]')?.click();
+      } else if (group) {
+        watch.opened = Math.max(watch.opened, group.querySelectorAll('[data-testid="job-row"]').length);
+      }
+      const loose = document.querySelectorAll('[data-testid="jobs-panel"] > ul > [data-testid="job-row"][data-kind="analyze"]').length;
+      watch.loose = Math.max(watch.loose, loose);
+      if (!watch.done) setTimeout(look, 5);
+    };
+    look();
+  });
   const jobId = await startImport([first]);
   assert.match(jobId, /^[0-9a-f-]{36}$/);
   const seen = new Set();
@@ -205,6 +222,15 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
     timeout: 10_000,
     timeoutMsg: "30 sources after the import",
   });
+  // The thirty analyses that followed made one line of the jobs panel, which opened to a line each
+  // (watched from the page: they take about a second here).
+  const grouped = await browser.execute(() => {
+    window.__analysesWatch.done = true;
+    return window.__analysesWatch;
+  });
+  assert.match(grouped.count ?? "", /^\d+ jobs: \d+ running, \d+ queued$/, `the analyses' line: ${JSON.stringify(grouped)}`);
+  assert.ok(grouped.opened >= 2, `the analyses' line opened to a line each: ${JSON.stringify(grouped)}`);
+  assert.ok(grouped.loose <= 1, `at most the last analysis had a line of its own: ${JSON.stringify(grouped)}`);
 
   const second = footageFolder(40);
   const cancelId = await startImport([second]);
@@ -239,6 +265,10 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   const cards = (await browser.$$('[data-testid="source-card"]')).length;
   assert.ok(cards >= 30 && cards < 70, `some but not all of the second folder imported: ${cards}`);
   await screenshot("job-cancelled");
+  // Clear finished takes the ended imports off the panel.
+  await (await browser.$('[data-testid="jobs-clear"]')).click();
+  await browser.waitUntil(async () => (await browser.$$(`[data-job-id="${cancelId}"]`)).length === 0, { timeout: 5000, timeoutMsg: "Clear finished left the cancelled import" });
+  assert.equal((await browser.$$(`[data-job-id="${jobId}"]`)).length, 0);
   rmSync(first, { recursive: true, force: true });
   rmSync(second, { recursive: true, force: true });
 });
@@ -789,6 +819,88 @@ test("edit a variant: split, move, trim and swap pieces on the strip; undo and r
     { timeout: 10_000, timeoutMsg: "no picture is shown in the stage after the restart" },
   );
   await screenshot("editor-after-restart");
+});
+
+test("drag the voice-over along the strip and the voice-over and music bars up or down: moved by whole frames, louder or quieter, undone with Ctrl+Z", async () => {
+  // The "Talk" variant stays open in the editor (previous test); its recording serves as both.
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clipNow = async () => (await invoke("clips_list", { projectId })).value[0];
+  const talk = (await clipNow()).timeline.items[0].source_id;
+  const details = await browser.$('[data-testid="variant-speech"]');
+  if (!(await details.getProperty("open"))) await (await browser.$('[data-testid="variant-speech"] summary')).click();
+  const voiceSelect = await browser.$('[data-testid="voiceover"]');
+  await voiceSelect.scrollIntoView({ block: "center" });
+  await voiceSelect.selectByAttribute("value", talk);
+  await (await browser.$('[data-testid="music"]')).selectByAttribute("value", talk);
+  await browser.waitUntil(async () => {
+    const t = (await clipNow()).timeline;
+    return t.voiceover?.asset_id === talk && t.music?.asset_id === talk;
+  }, { timeout: 10_000, timeoutMsg: "the voice-over and the music were not laid" });
+  const voiceBar = await browser.$('[data-testid="voice-bar"]');
+  await voiceBar.waitForDisplayed({ timeout: 5000, timeoutMsg: "the voice-over has no bar on the strip" });
+  await voiceBar.scrollIntoView({ block: "center" });
+
+  const drag = async (element, dx, dy) => {
+    const at = await element.getLocation();
+    const x = Math.round(at.x + 30);
+    const y = Math.round(at.y + 7);
+    await browser
+      .action("pointer")
+      .move({ x, y })
+      .down()
+      .move({ x: x + Math.sign(dx) * 8, y: y + Math.sign(dy) * 8, duration: 100 })
+      .move({ x: x + dx, y: y + dy, duration: 200 })
+      .up()
+      .perform();
+  };
+
+  // Sideways: the voice-over starts later, on a frame of the output.
+  await drag(voiceBar, 40, 0);
+  await browser.waitUntil(async () => ((await clipNow()).timeline.voiceover?.offset ?? 0) > 0, { timeout: 5000, timeoutMsg: "the voice-over was not moved" });
+  const moved = await clipNow();
+  assert.equal(moved.undo, "Voice-over");
+  const frames = moved.timeline.voiceover.offset / (1e9 / 30);
+  assert.ok(Math.abs(frames - Math.round(frames)) < 1e-3, `moved by whole frames: ${frames}`);
+  assert.equal(moved.timeline.voiceover.volume, 1);
+  const plan = (await invoke("clip_preview", { clipId: moved.id })).value;
+  assert.equal(plan.voiceover.parts[0].at, moved.timeline.voiceover.offset, "the preview plays it from where it was dropped");
+
+  // Up: louder (2 % a pixel); the captions panel shows the same number.
+  await drag(await browser.$('[data-testid="voice-bar"]'), 0, -25);
+  await browser.waitUntil(async () => ((await clipNow()).timeline.voiceover?.volume ?? 1) > 1.2, { timeout: 5000, timeoutMsg: "the voice-over was not made louder" });
+  const louder = (await clipNow()).timeline.voiceover;
+  assert.ok(Math.abs(louder.volume - 1.5) < 0.05, `volume ${louder.volume}`);
+  assert.equal(louder.offset, moved.timeline.voiceover.offset, "a vertical drag does not move it");
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="voice-label"]')).getText()).includes(`${Math.round(louder.volume * 100)} %`), {
+    timeout: 5000,
+    timeoutMsg: "the bar does not say its volume",
+  });
+  assert.equal(Number(await (await browser.$('[data-testid="voiceover-volume"]')).getValue()), Math.round(louder.volume * 100));
+
+  // Down on the music: quieter.
+  const musicBefore = (await clipNow()).timeline.music.volume;
+  await drag(await browser.$('[data-testid="music-bar"]'), 0, 10);
+  await browser.waitUntil(async () => (await clipNow()).timeline.music.volume < musicBefore, { timeout: 5000, timeoutMsg: "the music was not made quieter" });
+  const quieter = (await clipNow()).timeline.music.volume;
+  assert.ok(Math.abs(quieter - (musicBefore - 0.2)) < 0.05, `music volume ${musicBefore} -> ${quieter}`);
+  await screenshot("editor-voice-music");
+
+  // Ctrl+Z takes the music's change back.
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys(["Control", "z"]);
+  await browser.keys(["Control"]);
+  await browser.waitUntil(async () => (await clipNow()).timeline.music.volume === musicBefore, { timeout: 5000, timeoutMsg: "Ctrl+Z did not undo the music's volume" });
+
+  // Taken away again, so the tests after this one export the variant as it was.
+  await (await browser.$('[data-testid="voiceover"]')).selectByAttribute("value", "");
+  await (await browser.$('[data-testid="music"]')).selectByAttribute("value", "");
+  await browser.waitUntil(async () => {
+    const t = (await clipNow()).timeline;
+    return t.voiceover === null && t.music === null;
+  }, { timeout: 10_000, timeoutMsg: "the voice-over and the music were not taken away" });
+  assert.equal((await browser.$$('[data-testid="voice-bar"]')).length, 0);
 });
 
 test("variants triage: duplicate, rename, move between variants with the keyboard, delete", async () => {
