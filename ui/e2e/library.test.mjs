@@ -187,7 +187,10 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
       } else if (group) {
         watch.opened = Math.max(watch.opened, group.querySelectorAll('[data-testid="job-row"]').length);
       }
-      const loose = document.querySelectorAll('[data-testid="jobs-panel"] > ul > [data-testid="job-row"][data-kind="analyze"]').length;
+      // Analyses still to finish on a line of their own (finished ones are listed one by one).
+      const loose = document.querySelectorAll(
+        '[data-testid="jobs-panel"] > ul > [data-testid="job-row"][data-kind="analyze"]:is([data-status="running"], [data-status="queued"])',
+      ).length;
       watch.loose = Math.max(watch.loose, loose);
       if (!watch.done) setTimeout(look, 5);
     };
@@ -1048,6 +1051,42 @@ test("720p footage plays in the editor from a 540p preview copy; a piece replace
   await browser.waitUntil(async () => Number(await editor.getAttribute("data-now")) > start + 1e9, { timeout: 10_000, timeoutMsg: "the playhead does not move" });
   await screenshot("editor-proxy");
   await (await browser.$('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", { timeout: 5000, timeoutMsg: "the preview did not pause" });
+
+  // Click a piece of a file neither video holds: opening it takes the webview most of a second,
+  // and meanwhile the piece's filmstrip tile stands in for the picture; then the video shows.
+  const held = await browser.execute(() => [...document.querySelectorAll('[data-testid="editor"] video')].map((v) => v.dataset.src ?? ""));
+  const elsewhere = plan.items.find((i) => i.rect && !held.some((src) => src.includes(`/sources/${encodeURIComponent(i.source_id)}/`)));
+  assert.ok(elsewhere, `a piece of a file not loaded (videos hold ${JSON.stringify(held)})`);
+  await browser.execute(() => {
+    const stage = document.querySelector('[data-testid="stage"]');
+    const canvas = document.querySelector('[data-testid="scrub-frame"]');
+    const seen = { tiles: [], stoodIn: false, restored: false };
+    window.__standIn = seen;
+    new MutationObserver(() => {
+      if (canvas.dataset.tile) seen.tiles.push(canvas.dataset.tile);
+      if (stage.classList.contains("scrubbing")) seen.stoodIn = true;
+      else if (seen.stoodIn) seen.restored = true;
+    }).observe(stage, { attributes: true, subtree: true, attributeFilter: ["class", "data-tile", "hidden"] });
+  });
+  await (await browser.$(`[data-testid="strip-item"][data-item-id="${elsewhere.item_id}"]`)).click();
+  await browser
+    .waitUntil(async () => (await browser.execute(() => window.__standIn)).restored, { timeout: 10_000 })
+    .catch(async () => assert.fail(`the stand-in did not come and go: ${JSON.stringify(await browser.execute(() => window.__standIn))}`));
+  const standIn = await browser.execute(() => window.__standIn);
+  assert.ok(
+    standIn.tiles.some((tile) => tile.startsWith(`${elsewhere.source_id}:`)),
+    `the clicked piece's filmstrip tile was drawn while its file opened: ${JSON.stringify(standIn)}`,
+  );
+  const shownNow = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="stage-video"]')].filter((v) => v.style.visibility === "visible" && getComputedStyle(v).display !== "none").map((v) => ({ src: v.dataset.src, ready: v.readyState })),
+  );
+  assert.ok(
+    shownNow.length === 1 && shownNow[0].src.includes(`/sources/${encodeURIComponent(elsewhere.source_id)}/`) && shownNow[0].ready >= 2,
+    `the clicked piece's video shows once open: ${JSON.stringify(shownNow)}`,
+  );
+  // The 720p piece is the one edited next.
+  await (await browser.$(`[data-testid="strip-item"][data-item-id="${copied.item_id}"]`)).click();
 
   // Put the segment marked earlier (in the segment library) in the selected piece's place.
   const segment = (await invoke("segments_list", { filter: { profile_id: null, source_id: null, keyword: null, favorite_only: false, min_duration_s: null, max_duration_s: null } })).value?.[0];

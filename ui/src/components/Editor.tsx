@@ -93,7 +93,17 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   onMount(() => root.focus());
   onCleanup(() => composer?.dispose());
 
-  const seek = (t: number) => composer?.seek(t);
+  /** A seek that opens another file (about a second here), or ends a drag of the playhead, keeps
+   * the filmstrip tile at the new time standing in for the picture until the picture is up. */
+  let seekCount = 0;
+  const seek = (t: number) => {
+    if (!composer) return;
+    const count = ++seekCount;
+    const { opening, shown } = composer.seek(t);
+    const hold = opening || scrubbing();
+    setScrubbing(hold);
+    if (hold) void shown.then(() => count === seekCount && setScrubbing(false));
+  };
   const toggle = () => void (composer?.playing ? composer.pause() : composer?.play());
 
   const cues = () => props.clip.timeline.captions?.cues ?? [];
@@ -170,10 +180,13 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
    * (a canvas: one tile copied per move, where a scaled sprite cost the webview ~50 ms). */
   let scrubCanvas!: HTMLCanvasElement;
   const strips = new Map<string, HTMLImageElement>();
+  // A tile asked for before its filmstrip has loaded is drawn when it has.
+  const [stripsLoaded, setStripsLoaded] = createSignal(0);
   const stripImage = (url: string) => {
     let image = strips.get(url);
     if (!image) {
       image = new Image();
+      image.onload = () => setStripsLoaded((n) => n + 1);
       image.src = url;
       strips.set(url, image);
     }
@@ -186,13 +199,16 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     const p = plan();
     const ctx = scrubCanvas?.getContext("2d");
     if (!ctx) return;
+    stripsLoaded();
     if (!scrubbing() || !p || p.items.length === 0) {
       if (scrubDrawn) ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
       scrubDrawn = false;
+      delete scrubCanvas.dataset.tile;
       return;
     }
     ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
     scrubDrawn = true;
+    delete scrubCanvas.dataset.tile;
     const item = p.items[itemAt(p, now())];
     if (!item.rect) return;
     const tile = filmstripTile(item.source_id, (item.in_ns + now() - item.start) / NS);
@@ -203,6 +219,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     // Past the last tile (the source's last moment) the last one shows.
     const index = Math.min(tile.index, Math.floor(image.naturalWidth / TILE.width) - 1);
     ctx.drawImage(image, index * TILE.width, 0, TILE.width, TILE.height, r.x * scale, r.y * scale, r.width * scale, r.height * scale);
+    scrubCanvas.dataset.tile = `${item.source_id}:${index}`;
   });
   const target = () => {
     const items = props.clip.timeline.items;
@@ -414,11 +431,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
             selected={selected()}
             select={setSelected}
             range={range()}
-            seek={(t) => {
-              setScrubbing(false);
-              seek(t);
-            }}
+            seek={seek}
             scrub={(t) => {
+              seekCount += 1;
               setScrubbing(true);
               composer?.scrub(t);
             }}

@@ -33,6 +33,30 @@ interface Slot {
   index: number | null;
   /** Where to seek once the metadata is in (seconds). */
   pendingSeek: number | null;
+  /** Its file was just set and has shown no picture yet. */
+  opening: boolean;
+}
+
+const SHOWN_WAIT_MS = 5000;
+
+/** Settles once `slot` shows the picture it was last seeked to (at once when it shows none). */
+function pictureUp(slot: Slot): Promise<void> {
+  const video = slot.video;
+  const up = () => slot.pendingSeek === null && !video.seeking && video.readyState >= 2;
+  if (video.style.visibility !== "visible" || up()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const events = ["seeked", "loadeddata", "canplay", "error"];
+    const done = () => {
+      clearTimeout(timer);
+      for (const name of events) video.removeEventListener(name, check);
+      resolve();
+    };
+    const check = (event: Event) => {
+      if (up() || event.type === "error") done();
+    };
+    const timer = setTimeout(done, SHOWN_WAIT_MS);
+    for (const name of events) video.addEventListener(name, check);
+  });
 }
 
 export interface Elements {
@@ -71,8 +95,8 @@ export class Composer {
     private readonly listener: Listener,
   ) {
     this.slots = [
-      { video: el.videos[0], index: null, pendingSeek: null },
-      { video: el.videos[1], index: null, pendingSeek: null },
+      { video: el.videos[0], index: null, pendingSeek: null, opening: false },
+      { video: el.videos[1], index: null, pendingSeek: null, opening: false },
     ];
     for (const slot of this.slots) {
       slot.video.muted = false;
@@ -175,11 +199,17 @@ export class Composer {
     this.listener.playing(false);
   }
 
-  seek(t: number): void {
+  /** Show time `t`. `opening` says the picture's file is being opened (about a second in this
+   * webview, where a seek in an open file takes a frame or two), so the window can stand the
+   * filmstrip in for it until `shown`, which settles once the picture at `t` is up (or after
+   * [`SHOWN_WAIT_MS`] at most: a file that never answers must not hold the stand-in forever). */
+  seek(t: number): { opening: boolean; shown: Promise<void> } {
     const at = Math.max(0, Math.min(t, this.plan.duration_ns));
     this.position = at;
     this.restartClock(at);
     this.show(at);
+    const slot = this.slots[this.active];
+    return { opening: slot.opening, shown: pictureUp(slot) };
   }
 
   /** Move the playhead while it is dragged: only the clock moves (the window shows filmstrip
@@ -214,6 +244,8 @@ export class Composer {
     slot.index = index;
     if (!item || !(item.has_video || item.has_audio)) return;
     if (setSource(slot.video, this.url(item.source_id))) {
+      slot.opening = true;
+      slot.video.addEventListener("loadeddata", () => (slot.opening = false), { once: true });
       // Before its metadata a video cannot seek (WebKit drops the position): seek once it can.
       slot.video.addEventListener(
         "loadedmetadata",
