@@ -3,6 +3,7 @@
 //   2. frames shown around each item switch while playing (gaps = a frozen or black picture);
 //   3. the picture's drift from the timeline clock over a whole playback;
 //   4. frame times while scrubbing a 30-piece variant;
+//   5. a click onto a piece of a file not open yet: time to the filmstrip tile and to the picture;
 // and, as the earlier version's way to see an edit, the time to render the variant (draft).
 // Run: scripts/bench-editor.sh (builds the app, runs this under Xvfb, prints a JSON report).
 import assert from "node:assert/strict";
@@ -163,6 +164,45 @@ try {
     drift_mean_ms: Number(await editor.getAttribute("data-drift-mean-ms")),
   };
   await harness.screenshot(browser, artifacts, "bench-editor-end");
+
+  // 5. Click a piece of a file neither video holds: from the click to the filmstrip tile standing
+  // in, and to the video's own picture (opening a file takes this webview most of a second).
+  report.seek_to_unopened_file = [];
+  for (let trial = 0; trial < 3; trial += 1) {
+    const held = await browser.execute(() => [...document.querySelectorAll('[data-testid="stage-video"]')].map((v) => v.dataset.src ?? ""));
+    const piece = plan.items.find((i, n) => n > trial && i.rect && !held.some((src) => src.includes(`/sources/${encodeURIComponent(i.source_id)}/`)));
+    if (!piece) break;
+    await browser.execute(() => {
+      const stage = document.querySelector('[data-testid="stage"]');
+      const canvas = document.querySelector('[data-testid="scrub-frame"]');
+      // Every change of the stand-in, timed once it is on screen (the next animation frame).
+      const seen = { down: null, changes: [] };
+      window.__seekSeen = seen;
+      const down = () => (seen.down ??= performance.now());
+      for (const name of ["pointerdown", "mousedown"]) document.addEventListener(name, down, { capture: true, once: true });
+      const observer = new MutationObserver(() => {
+        const change = { tile: canvas.dataset.tile ?? null, standIn: stage.classList.contains("scrubbing") };
+        requestAnimationFrame(() => seen.changes.push({ ...change, at: performance.now() }));
+      });
+      observer.observe(stage, { attributes: true, subtree: true, attributeFilter: ["class", "data-tile"] });
+      window.__seekObserver = observer;
+    });
+    // On the ruler: a piece of a 30-piece strip is mostly trim handles.
+    await ruler.click({ x: Math.round(((piece.start + piece.end) / 2 / plan.duration_ns - 0.5) * width), y: 0 });
+    const gone = async () => {
+      const seen = await browser.execute(() => window.__seekSeen);
+      return seen.changes.some((c) => c.tile) && !seen.changes[seen.changes.length - 1].standIn;
+    };
+    await browser.waitUntil(gone, { timeout: 10_000 }).catch(() => undefined);
+    const seen = await browser.execute(() => {
+      window.__seekObserver.disconnect();
+      return window.__seekSeen;
+    });
+    const tileAt = seen.changes.find((c) => c.tile)?.at;
+    const pictureAt = tileAt === undefined ? undefined : seen.changes.find((c) => c.at >= tileAt && !c.standIn)?.at;
+    const since = (t) => (t === undefined || seen.down === null ? null : Math.round(t - seen.down));
+    report.seek_to_unopened_file.push({ tile_ms: since(tileAt), picture_ms: since(pictureAt), changes: seen.changes.length, clicked: seen.down !== null });
+  }
 
   // 4. Scrub across the whole strip for 3 s: the window's frame times meanwhile, against the
   // same window doing nothing for 2 s (what this machine's webview manages at rest).
