@@ -169,8 +169,7 @@ try {
   // in, and to the video's own picture (opening a file takes this webview most of a second).
   report.seek_to_unopened_file = [];
   for (let trial = 0; trial < 3; trial += 1) {
-    const held = await browser.execute(() => [...document.querySelectorAll('[data-testid="stage-video"]')].map((v) => v.dataset.src ?? ""));
-    const piece = plan.items.find((i, n) => n > trial && i.rect && !held.some((src) => src.includes(`/sources/${encodeURIComponent(i.source_id)}/`)));
+    const { piece } = await harness.pieceOfUnopenedFile(browser, plan, trial + 1);
     if (!piece) break;
     await browser.execute(() => {
       const stage = document.querySelector('[data-testid="stage"]');

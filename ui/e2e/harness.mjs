@@ -93,3 +93,11 @@ export async function screenshot(browser, dir, name) {
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
   return file;
 }
+
+/** A piece of preview `plan` (after the first `skip` pieces) whose file neither of the editor's
+ * videos holds: seeking onto it makes the webview open a file. */
+export async function pieceOfUnopenedFile(browser, plan, skip = 0) {
+  const held = await browser.execute(() => [...document.querySelectorAll('[data-testid="stage-video"]')].map((v) => v.dataset.src ?? ""));
+  const piece = plan.items.find((item, n) => n >= skip && item.rect && !held.some((src) => src.includes(`/sources/${encodeURIComponent(item.source_id)}/`)));
+  return { piece, held };
+}

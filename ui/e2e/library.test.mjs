@@ -1055,8 +1055,7 @@ test("720p footage plays in the editor from a 540p preview copy; a piece replace
 
   // Click a piece of a file neither video holds: opening it takes the webview most of a second,
   // and meanwhile the piece's filmstrip tile stands in for the picture; then the video shows.
-  const held = await browser.execute(() => [...document.querySelectorAll('[data-testid="editor"] video')].map((v) => v.dataset.src ?? ""));
-  const elsewhere = plan.items.find((i) => i.rect && !held.some((src) => src.includes(`/sources/${encodeURIComponent(i.source_id)}/`)));
+  const { piece: elsewhere, held } = await harness.pieceOfUnopenedFile(browser, plan);
   assert.ok(elsewhere, `a piece of a file not loaded (videos hold ${JSON.stringify(held)})`);
   await browser.execute(() => {
     const stage = document.querySelector('[data-testid="stage"]');

@@ -94,15 +94,15 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   onCleanup(() => composer?.dispose());
 
   /** A seek that opens another file (about a second here), or ends a drag of the playhead, keeps
-   * the filmstrip tile at the new time standing in for the picture until the picture is up. */
+   * the filmstrip tile at the new time standing in for the picture until the picture is up. A
+   * later seek or drag takes over from one still waiting (`seekCount`). */
   let seekCount = 0;
   const seek = (t: number) => {
     if (!composer) return;
     const count = ++seekCount;
-    const { opening, shown } = composer.seek(t);
-    const hold = opening || scrubbing();
+    const hold = composer.seek(t) || scrubbing();
     setScrubbing(hold);
-    if (hold) void shown.then(() => count === seekCount && setScrubbing(false));
+    if (hold) void composer.shown().then(() => count === seekCount && setScrubbing(false));
   };
   const toggle = () => void (composer?.playing ? composer.pause() : composer?.play());
 
@@ -176,8 +176,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   });
   const [zoom, setZoom] = createSignal(1);
   const [scrubbing, setScrubbing] = createSignal(false);
-  /** While the playhead is dragged, the piece's filmstrip tile is drawn where the picture goes
-   * (a canvas: one tile copied per move, where a scaled sprite cost the webview ~50 ms). */
+  /** While the playhead is dragged, or a seek waits for its picture, the piece's filmstrip tile is
+   * drawn where the picture goes (a canvas: one tile copied per move, where a scaled sprite cost
+   * the webview ~50 ms). `data-tile` names the tile shown, for tests and benchmarks. */
   let scrubCanvas!: HTMLCanvasElement;
   const strips = new Map<string, HTMLImageElement>();
   // A tile asked for before its filmstrip has loaded is drawn when it has.
@@ -200,15 +201,14 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     const ctx = scrubCanvas?.getContext("2d");
     if (!ctx) return;
     stripsLoaded();
+    delete scrubCanvas.dataset.tile;
     if (!scrubbing() || !p || p.items.length === 0) {
       if (scrubDrawn) ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
       scrubDrawn = false;
-      delete scrubCanvas.dataset.tile;
       return;
     }
     ctx.clearRect(0, 0, scrubCanvas.width, scrubCanvas.height);
     scrubDrawn = true;
-    delete scrubCanvas.dataset.tile;
     const item = p.items[itemAt(p, now())];
     if (!item.rect) return;
     const tile = filmstripTile(item.source_id, (item.in_ns + now() - item.start) / NS);

@@ -199,17 +199,21 @@ export class Composer {
     this.listener.playing(false);
   }
 
-  /** Show time `t`. `opening` says the picture's file is being opened (about a second in this
-   * webview, where a seek in an open file takes a frame or two), so the window can stand the
-   * filmstrip in for it until `shown`, which settles once the picture at `t` is up (or after
-   * [`SHOWN_WAIT_MS`] at most: a file that never answers must not hold the stand-in forever). */
-  seek(t: number): { opening: boolean; shown: Promise<void> } {
+  /** Show time `t`. True when the picture's file is being opened there (about a second in this
+   * webview, where a seek in an open file takes a frame or two): the window can stand the
+   * filmstrip in for it until [`shown`]. */
+  seek(t: number): boolean {
     const at = Math.max(0, Math.min(t, this.plan.duration_ns));
     this.position = at;
     this.restartClock(at);
     this.show(at);
-    const slot = this.slots[this.active];
-    return { opening: slot.opening, shown: pictureUp(slot) };
+    return this.slots[this.active].opening;
+  }
+
+  /** Settles once the picture at the last seek's time is up, or after [`SHOWN_WAIT_MS`] at most:
+   * a file that never answers must not hold a stand-in forever. */
+  shown(): Promise<void> {
+    return pictureUp(this.slots[this.active]);
   }
 
   /** Move the playhead while it is dragged: only the clock moves (the window shows filmstrip
