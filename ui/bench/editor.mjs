@@ -95,7 +95,9 @@ try {
   const { width } = await ruler.getSize();
   await browser.execute(() => performance.clearMarks());
   for (const fraction of [0.13, 0.37, 0.61, 0.84]) {
-    await ruler.click({ x: Math.round((fraction - 0.5) * width), y: 0 });
+    // The middle of the piece there: a split within 0.1 s of a piece's end is refused.
+    const piece = plan.items.find((item) => fraction * plan.duration_ns < item.end) ?? plan.items[plan.items.length - 1];
+    await ruler.click({ x: Math.round(((piece.start + piece.end) / 2 / plan.duration_ns - 0.5) * width), y: 0 });
     await browser.pause(300);
     await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
     await browser.keys("s");
@@ -110,19 +112,23 @@ try {
   }
   const latencies = await browser.execute(() => {
     const starts = performance.getEntriesByName("edit-start").map((e) => e.startTime);
+    const refused = performance.getEntriesByName("edit-refused").map((e) => e.startTime);
     const shown = performance.getEntriesByName("preview-updated").map((e) => e.startTime);
-    return starts.map((s) => {
+    return starts.map((s, i) => {
+      const before = starts[i + 1] ?? Infinity;
+      if (refused.some((t) => t >= s && t < before)) return "refused";
       const next = shown.find((t) => t >= s);
       return next === undefined ? null : next - s;
     });
   });
-  const measured = latencies.filter((l) => l !== null).sort((a, b) => a - b);
+  const measured = latencies.filter((l) => typeof l === "number").sort((a, b) => a - b);
   report.edit_to_frame_ms = {
     edits: latencies.length,
+    refused: latencies.filter((l) => l === "refused").length,
     shown: measured.length,
     median: measured[Math.floor(measured.length / 2)],
     max: measured[measured.length - 1],
-    each: latencies.map((l) => (l === null ? null : Math.round(l))),
+    each: latencies.map((l) => (typeof l === "number" ? Math.round(l) : l)),
   };
 
   // 2 and 3. Play the whole variant: frames around each switch, drift from the clock.

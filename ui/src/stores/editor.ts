@@ -16,6 +16,8 @@ async function apply(change: () => Promise<Clip>, context: string): Promise<bool
     replaceClip(await change());
     return true;
   } catch (error) {
+    // A refused edit changes no picture: the benchmark leaves it out.
+    performance.mark("edit-refused");
     showError(error, context);
     return false;
   }
