@@ -12,6 +12,9 @@ const NS = 1e9;
 /** Drift pulled in by changing the playback rate; beyond it the media is re-seeked. */
 const NUDGE_NS = 30e6;
 const SEEK_NS = 200e6;
+/** A medium just started or seeked is left alone this long: a rate nudge or a seek while it
+ * starts only restarts it, and the drift it would correct is its start-up lag. */
+const STARTING_MS = 300;
 
 /** The gain of `points` at `t`, read as the export reads them (linear between points). */
 export function gainAt(points: GainPoint[], t: number): number {
@@ -35,6 +38,8 @@ interface Slot {
   pendingSeek: number | null;
   /** Its file was just set and has shown no picture yet. */
   opening: boolean;
+  /** The source time of the frame it last presented (ns), from `requestVideoFrameCallback`. */
+  shownNs: number | null;
 }
 
 const SHOWN_WAIT_MS = 5000;
@@ -87,6 +92,8 @@ export class Composer {
   readySwitches = 0;
   /** How far the shown picture was from the timeline clock while playing (ns). */
   drift = { max: 0, sum: 0, count: 0 };
+  /** When each medium last started playing or seeking (performance.now()). */
+  private startedAt = new WeakMap<HTMLMediaElement, number>();
 
   constructor(
     private readonly el: Elements,
@@ -95,10 +102,15 @@ export class Composer {
     private readonly listener: Listener,
   ) {
     this.slots = [
-      { video: el.videos[0], index: null, pendingSeek: null, opening: false },
-      { video: el.videos[1], index: null, pendingSeek: null, opening: false },
+      { video: el.videos[0], index: null, pendingSeek: null, opening: false, shownNs: null },
+      { video: el.videos[1], index: null, pendingSeek: null, opening: false, shownNs: null },
     ];
     for (const slot of this.slots) {
+      // Never muted: the waiting video is paused, so it is silent anyway. Muting it while hidden
+      // and unmuting it at its switch made WebKitGTK stall it (`waiting`, no new frame until the
+      // next seek) from the third item on: the editor benchmark's playback showed 71 frames in
+      // 18 s with the muting and 249 without, all else equal. The same steps alone in a page did
+      // not stall, so the trigger inside WebKit is not pinned down.
       slot.video.muted = false;
       slot.video.preload = "auto";
       // The rate nudges that keep a video on the clock go without pitch correction: a nudge of 5 %
@@ -109,15 +121,17 @@ export class Composer {
       slot.video.addEventListener("seeked", () => {
         if (!this.on) this.drawBackdrop();
       });
-      this.markFrames(slot.video);
+      this.markFrames(slot);
     }
   }
 
   /** A "preview-frame" mark on the page's performance timeline for every frame shown while
    * playing (the benchmark looks for gaps around item switches). */
-  private markFrames(video: HTMLVideoElement): void {
+  private markFrames(slot: Slot): void {
+    const video = slot.video;
     if (!("requestVideoFrameCallback" in video)) return;
-    const onFrame = () => {
+    const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+      slot.shownNs = frame.mediaTime * NS;
       if (this.on && video.style.visibility === "visible") performance.mark("preview-frame");
       video.requestVideoFrameCallback(onFrame);
     };
@@ -173,6 +187,8 @@ export class Composer {
     this.show(this.position);
     const active = this.slots[this.active];
     // The clock starts when the picture does, so the first item does not start behind it.
+    active.video.playbackRate = 1;
+    this.startedAt.set(active.video, performance.now());
     await Promise.race([active.video.play().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     this.on = true;
     this.drift = { max: 0, sum: 0, count: 0 };
@@ -192,9 +208,9 @@ export class Composer {
     this.position = this.now();
     this.on = false;
     cancelAnimationFrame(this.raf);
-    for (const slot of this.slots) slot.video.pause();
-    this.el.voice.pause();
-    this.el.music.pause();
+    for (const slot of this.slots) this.halt(slot.video);
+    this.halt(this.el.voice);
+    this.halt(this.el.music);
     this.show(this.position);
     this.listener.playing(false);
   }
@@ -237,6 +253,36 @@ export class Composer {
     this.el.music.pause();
   }
 
+  private start(media: HTMLMediaElement): void {
+    if (!media.paused) return;
+    media.playbackRate = 1;
+    this.startedAt.set(media, performance.now());
+    void media.play().catch(() => undefined);
+  }
+
+  /** Stop a medium, and put its rate back to 1 so that it starts at 1 next time. */
+  private halt(media: HTMLMediaElement): void {
+    if (media.playbackRate !== 1) media.playbackRate = 1;
+    if (!media.paused) media.pause();
+  }
+
+  /** Keep a playing medium at `wantNs` of its own time (`shownNs`: where its picture is, when
+   * known): nudge its rate for a small drift, seek for a large one, and leave it alone while it
+   * starts (see [`STARTING_MS`]). */
+  private keepOn(media: HTMLMediaElement, wantNs: number, shownNs: number | null = null): void {
+    const since = performance.now() - (this.startedAt.get(media) ?? -Infinity);
+    if (since < STARTING_MS || media.seeking) return;
+    const drift = (shownNs ?? media.currentTime * NS) - wantNs;
+    if (Math.abs(drift) > SEEK_NS) {
+      if (media.playbackRate !== 1) media.playbackRate = 1;
+      media.currentTime = wantNs / NS;
+      this.startedAt.set(media, performance.now());
+    } else {
+      const rate = Math.abs(drift) > NUDGE_NS ? (drift > 0 ? 0.95 : 1.05) : 1;
+      if (media.playbackRate !== rate) media.playbackRate = rate;
+    }
+  }
+
   private restartClock(t: number): void {
     this.clockNs = t;
     this.clockPerf = performance.now();
@@ -249,6 +295,7 @@ export class Composer {
     if (!item || !(item.has_video || item.has_audio)) return;
     if (setSource(slot.video, this.url(item.source_id))) {
       slot.opening = true;
+      slot.shownNs = null;
       slot.video.addEventListener("loadeddata", () => (slot.opening = false), { once: true });
       // Before its metadata a video cannot seek (WebKit drops the position): seek once it can.
       slot.video.addEventListener(
@@ -300,7 +347,7 @@ export class Composer {
     const idle = this.slots[1 - this.active];
     const next = this.plan.items[index + 1];
     if (next && idle.index !== index + 1) {
-      idle.video.pause();
+      this.halt(idle.video);
       this.load(idle, index + 1, next.in_ns);
     }
   }
@@ -311,8 +358,6 @@ export class Composer {
       const visible = i === this.active && !!item?.rect;
       slot.video.style.visibility = visible ? "visible" : "hidden";
       slot.video.style.zIndex = visible ? "1" : "0";
-      if (!visible) slot.video.muted = true;
-      else slot.video.muted = false;
     });
     this.drawBackdrop();
   }
@@ -334,25 +379,25 @@ export class Composer {
         if (idle.video.readyState >= 2) this.readySwitches += 1;
         performance.mark("preview-switch");
         this.active = 1 - this.active;
-        active.video.pause();
+        this.halt(active.video);
         active = idle;
         this.reveal();
-        void active.video.play().catch(() => undefined);
+        this.start(active.video);
         this.preloadNext(index);
         this.listener.switched?.(index);
       } else {
         this.show(t);
-        void active.video.play().catch(() => undefined);
+        this.start(active.video);
       }
     }
     const item = this.plan.items[index];
     if (item.has_video || item.has_audio) {
       const want = item.in_ns + (t - item.start);
-      if (!active.video.seeking && active.video.readyState >= 3) {
-        const off = Math.abs(active.video.currentTime * NS - want);
-        this.drift = { max: Math.max(this.drift.max, off), sum: this.drift.sum + off, count: this.drift.count + 1 };
-      }
-      keepOn(active.video, want);
+      // The picture on screen against the clock: a frozen picture drifts too.
+      const shown = item.has_video ? active.shownNs : null;
+      const off = Math.abs((shown ?? active.video.currentTime * NS) - want);
+      this.drift = { max: Math.max(this.drift.max, off), sum: this.drift.sum + off, count: this.drift.count + 1 };
+      this.keepOn(active.video, want, shown);
     }
     this.applySound(t);
     if (item.backdrop) this.drawBackdrop();
@@ -365,7 +410,8 @@ export class Composer {
     const active = this.slots[this.active];
     if (item && active.index === index) {
       const gain = item.has_audio ? gainAt(item.gain, item.in_ns + (t - item.start)) : 0;
-      active.video.volume = clamp(gain);
+      const volume = clamp(gain);
+      if (active.video.volume !== volume) active.video.volume = volume;
     }
     this.followVoice(t);
     this.followMusic(t);
@@ -376,7 +422,7 @@ export class Composer {
     const el = this.el.voice;
     const part = voice?.parts.find((p) => t >= p.at && t < p.at + (p.to - p.from));
     if (!voice || !part) {
-      if (!el.paused) el.pause();
+      this.halt(el);
       return;
     }
     setSource(el, this.url(voice.asset_id));
@@ -388,7 +434,7 @@ export class Composer {
     const music = this.plan.music;
     const el = this.el.music;
     if (!music || (!music.looped && t >= music.length)) {
-      if (!el.paused) el.pause();
+      this.halt(el);
       return;
     }
     setSource(el, this.url(music.asset_id));
@@ -402,8 +448,8 @@ export class Composer {
     if (!this.on) el.currentTime = wantNs / NS;
     else if (el.paused) {
       el.currentTime = wantNs / NS;
-      void el.play().catch(() => undefined);
-    } else keepOn(el, wantNs);
+      this.start(el);
+    } else this.keepOn(el, wantNs);
   }
 
   /** Under a blur-fit item: its own picture, blurred and darkened, filling the frame. */
@@ -434,14 +480,4 @@ function setSource(el: HTMLMediaElement, src: string): boolean {
 
 function clamp(gain: number): number {
   return Math.max(0, Math.min(1, gain));
-}
-
-/** Keep `media` at `wantNs` of its own time: nudge its rate for a small drift, seek for a large. */
-function keepOn(media: HTMLMediaElement, wantNs: number): void {
-  const drift = media.currentTime * NS - wantNs;
-  if (Math.abs(drift) > SEEK_NS) {
-    media.currentTime = wantNs / NS;
-    media.playbackRate = 1;
-  } else if (Math.abs(drift) > NUDGE_NS) media.playbackRate = drift > 0 ? 0.95 : 1.05;
-  else if (media.playbackRate !== 1) media.playbackRate = 1;
 }
