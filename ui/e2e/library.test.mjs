@@ -1119,3 +1119,71 @@ test("720p footage plays in the editor from a 540p preview copy; a piece replace
   assert.ok(Math.abs(before - after - 5e9) < 0.1e9, `5 s taken out: ${before} → ${after}`);
   assert.equal((await browser.$$('[data-testid="strip-range"]')).length, 0, "the range is forgotten once cut");
 });
+
+test("playing through several pieces of one file, each piece's picture moves on its own, not only by the clock's seeks", async () => {
+  // The Talk variant: every piece comes from its one recording, so the two videos take turns on
+  // the same file (where WebKitGTK stalled a video restarted at its switch). Its start is cut
+  // into pieces of 0.7 s with the keyboard, so that playing crosses three switches at once.
+  const talk = await browser.execute(() => [...document.querySelectorAll(".project-list li")].find((li) => /Talk/.test(li.textContent))?.dataset.projectId);
+  assert.ok(talk, "the Talk project is listed");
+  await (await browser.$(`.project-list li[data-project-id="${talk}"] button`)).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Talk", { timeout: 10_000 });
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("Home");
+  for (let cut = 0; cut < 3; cut += 1) {
+    for (let i = 0; i < 21; i += 1) await browser.keys("ArrowRight");
+    await browser.keys("s");
+    await browser.pause(300);
+  }
+  const clip = (await invoke("clips_list", { projectId: talk })).value[0];
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  assert.ok(new Set(plan.items.map((i) => i.source_id)).size === 1, "the pieces share one file");
+  assert.ok(plan.items.length >= 5 && plan.items[3].end <= 10e9, `short pieces at the start: ${JSON.stringify(plan.items.map((i) => [i.start, i.end]))}`);
+
+  // Every frame each video presents, and whether a seek came before it since its last frame.
+  await browser.execute(() => {
+    const frames = [];
+    window.__frames = frames;
+    document.querySelectorAll('[data-testid="stage-video"]').forEach((video, v) => {
+      let seeked = false;
+      video.addEventListener("seeking", () => (seeked = true));
+      const onFrame = (_now, meta) => {
+        if (video.style.visibility === "visible") frames.push({ v, at: Math.round(performance.now()), media: meta.mediaTime, seeked });
+        seeked = false;
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    });
+    performance.clearMarks("preview-switch");
+  });
+  await browser.keys("Home");
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => Number(await editor.getAttribute("data-now")) > plan.items[3].end - 0.1e9, {
+    timeout: plan.items[3].end / 1e6 + 20_000,
+    timeoutMsg: "the playhead did not reach the fourth piece's end",
+  });
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", { timeout: 5000, timeoutMsg: "the preview did not pause" });
+  const { frames, switches } = await browser.execute(() => ({
+    frames: window.__frames,
+    switches: performance.getEntriesByName("preview-switch").map((e) => e.startTime),
+  }));
+  assert.ok(switches.length >= 3, `three switches while playing: ${switches.length}`);
+  // A frame "moves on its own" when the same video shows a later time with no seek since its last
+  // frame. The third and fourth pieces each show such frames; when the preview froze there, every
+  // change of picture came from the clock's seeks.
+  for (const [piece, from, to] of [
+    [3, switches[1], switches[2]],
+    [4, switches[2], switches[3] ?? Infinity],
+  ]) {
+    const inPiece = frames.filter((f) => f.at > from && f.at < to);
+    const moving = inPiece.filter((f, i) => i > 0 && f.v === inPiece[i - 1].v && !f.seeked && f.media > inPiece[i - 1].media);
+    console.log(`piece ${piece}: ${moving.length} of ${inPiece.length} frames move on their own`);
+    assert.ok(moving.length >= 3, `piece ${piece} moves on its own: ${moving.length} of ${inPiece.length} frames (${JSON.stringify(inPiece)})`);
+  }
+  await screenshot("editor-playing-pieces");
+});

@@ -15,6 +15,9 @@ const SEEK_NS = 200e6;
 /** A medium just started or seeked is left alone this long: a rate nudge or a seek while it
  * starts only restarts it, and the drift it would correct is its start-up lag. */
 const STARTING_MS = 300;
+/** Bounds of the start-up lag learned at switches (ns), and where learning starts. */
+const LEAD_MAX_NS = 250e6;
+const LEAD_FIRST_NS = 60e6;
 
 /** The gain of `points` at `t`, read as the export reads them (linear between points). */
 export function gainAt(points: GainPoint[], t: number): number {
@@ -94,6 +97,12 @@ export class Composer {
   drift = { max: 0, sum: 0, count: 0 };
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
+  /** How long before its switch the next item's video starts, hidden and silent, so that its
+   * picture is moving and on time when shown: learned from how far behind (or ahead) each one
+   * shows once started. */
+  private lead = LEAD_FIRST_NS;
+  /** The video started early whose drift, once it runs, corrects [`lead`]. */
+  private learnFrom: HTMLMediaElement | null = null;
 
   constructor(
     private readonly el: Elements,
@@ -211,6 +220,8 @@ export class Composer {
     for (const slot of this.slots) this.halt(slot.video);
     this.halt(this.el.voice);
     this.halt(this.el.music);
+    // The waiting video may have started early: parked again at its in point.
+    this.slots[1 - this.active].index = null;
     this.show(this.position);
     this.listener.playing(false);
   }
@@ -343,6 +354,29 @@ export class Composer {
     this.listener.time(t);
   }
 
+  /** Start the next item's video [`lead`] before its switch, hidden and silent: a video takes
+   * that long from `play()` to a moving picture, which it would otherwise spend behind the clock. */
+  private startEarly(index: number, t: number): void {
+    const idle = this.slots[1 - this.active];
+    const next = this.plan.items[index + 1];
+    if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.lead) return;
+    if (!idle.video.paused || idle.opening || idle.pendingSeek !== null || idle.video.seeking) return;
+    idle.video.volume = 0;
+    this.start(idle.video);
+    this.learnFrom = idle.video;
+  }
+
+  /** Once a video started early runs, its drift corrects the lead: half of it each time. */
+  private learnLead(media: HTMLMediaElement, wantNs: number, shownNs: number | null): void {
+    if (this.learnFrom !== media || shownNs === null) return;
+    if (performance.now() - (this.startedAt.get(media) ?? 0) < STARTING_MS) return;
+    this.learnFrom = null;
+    const drift = shownNs - wantNs;
+    // A drift this large is a stall or a jump, not the start-up lag: the clock's seek answers it.
+    if (Math.abs(drift) > SEEK_NS) return;
+    this.lead = Math.max(0, Math.min(LEAD_MAX_NS, this.lead - drift / 2));
+  }
+
   private preloadNext(index: number): void {
     const idle = this.slots[1 - this.active];
     const next = this.plan.items[index + 1];
@@ -397,8 +431,10 @@ export class Composer {
       const shown = item.has_video ? active.shownNs : null;
       const off = Math.abs((shown ?? active.video.currentTime * NS) - want);
       this.drift = { max: Math.max(this.drift.max, off), sum: this.drift.sum + off, count: this.drift.count + 1 };
+      this.learnLead(active.video, want, shown);
       this.keepOn(active.video, want, shown);
     }
+    this.startEarly(index, t);
     this.applySound(t);
     if (item.backdrop) this.drawBackdrop();
     this.listener.time(t);
