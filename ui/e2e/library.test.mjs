@@ -41,6 +41,19 @@ async function waitForText(selector, pattern, timeout, what) {
   );
 }
 
+/** Open project `name` and its first variant in the editor. */
+async function openFirstVariant(name) {
+  const projectId = await browser.execute((n) => [...document.querySelectorAll(".project-list li")].find((li) => li.textContent.includes(n))?.dataset.projectId, name);
+  assert.ok(projectId, `the ${name} project is listed`);
+  await (await browser.$(`.project-list li[data-project-id="${projectId}"] button`)).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === name, { timeout: 10_000 });
+  await (await browser.$('[data-testid="tab-variants"]')).click();
+  await (await browser.$('[data-testid="variant-play"]')).click();
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 10_000 });
+  return { projectId, editor };
+}
+
 async function screenshot(name) {
   return harness.screenshot(browser, artifacts, name);
 }
@@ -1015,14 +1028,7 @@ test("the caption over the preview at t lies where the export burns it at t", as
 
 test("720p footage plays in the editor from a 540p preview copy; a piece replaced by a marked segment; a range marked with I and O cut", async () => {
   // The "Marks" project holds 720p VP8 and 720p phone footage, and three variants of them.
-  const marks = await browser.execute(() => [...document.querySelectorAll(".project-list li")].find((li) => /Marks/.test(li.textContent))?.dataset.projectId);
-  assert.ok(marks, "the Marks project is listed");
-  await (await browser.$(`.project-list li[data-project-id="${marks}"] button`)).click();
-  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Marks", { timeout: 10_000 });
-  await (await browser.$('[data-testid="tab-variants"]')).click();
-  await (await browser.$('[data-testid="variant-play"]')).click();
-  const editor = await browser.$('[data-testid="editor"]');
-  await editor.waitForDisplayed({ timeout: 10_000 });
+  const { editor } = await openFirstVariant("Marks");
   const state = () => browser.execute(() => document.querySelector('[data-testid="proxy-state"]')?.textContent ?? "");
   // The copies are asked for when the variant opens, and said to be in the making.
   await browser.waitUntil(async () => /preview cop/.test(await state()), { timeout: 10_000, timeoutMsg: "the preview does not say it uses copies" });
@@ -1124,14 +1130,7 @@ test("playing through several pieces of one file, each piece's picture moves on 
   // The Talk variant: every piece comes from its one recording, so the two videos take turns on
   // the same file (where WebKitGTK stalled a video restarted at its switch). Its start is cut
   // into pieces of 0.7 s with the keyboard, so that playing crosses three switches at once.
-  const talk = await browser.execute(() => [...document.querySelectorAll(".project-list li")].find((li) => /Talk/.test(li.textContent))?.dataset.projectId);
-  assert.ok(talk, "the Talk project is listed");
-  await (await browser.$(`.project-list li[data-project-id="${talk}"] button`)).click();
-  await browser.waitUntil(async () => (await (await browser.$('[data-testid="project-title"]')).getText()) === "Talk", { timeout: 10_000 });
-  await (await browser.$('[data-testid="tab-variants"]')).click();
-  await (await browser.$('[data-testid="variant-play"]')).click();
-  const editor = await browser.$('[data-testid="editor"]');
-  await editor.waitForDisplayed({ timeout: 10_000 });
+  const { projectId: talk, editor } = await openFirstVariant("Talk");
   await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
   await browser.keys("Home");
   for (let cut = 0; cut < 3; cut += 1) {

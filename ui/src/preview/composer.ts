@@ -196,9 +196,7 @@ export class Composer {
     this.show(this.position);
     const active = this.slots[this.active];
     // The clock starts when the picture does, so the first item does not start behind it.
-    active.video.playbackRate = 1;
-    this.startedAt.set(active.video, performance.now());
-    await Promise.race([active.video.play().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([this.start(active.video), new Promise((r) => setTimeout(r, 1000))]);
     this.on = true;
     this.drift = { max: 0, sum: 0, count: 0 };
     performance.mark("preview-play");
@@ -264,11 +262,12 @@ export class Composer {
     this.el.music.pause();
   }
 
-  private start(media: HTMLMediaElement): void {
-    if (!media.paused) return;
+  /** Play a paused medium from rate 1, noting when it started; settles once it plays. */
+  private start(media: HTMLMediaElement): Promise<void> {
+    if (!media.paused) return Promise.resolve();
     media.playbackRate = 1;
     this.startedAt.set(media, performance.now());
-    void media.play().catch(() => undefined);
+    return media.play().catch(() => undefined);
   }
 
   /** Stop a medium, and put its rate back to 1 so that it starts at 1 next time. */
@@ -362,7 +361,7 @@ export class Composer {
     if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.lead) return;
     if (!idle.video.paused || idle.opening || idle.pendingSeek !== null || idle.video.seeking) return;
     idle.video.volume = 0;
-    this.start(idle.video);
+    void this.start(idle.video);
     this.learnFrom = idle.video;
   }
 
@@ -416,12 +415,12 @@ export class Composer {
         this.halt(active.video);
         active = idle;
         this.reveal();
-        this.start(active.video);
+        void this.start(active.video);
         this.preloadNext(index);
         this.listener.switched?.(index);
       } else {
         this.show(t);
-        this.start(active.video);
+        void this.start(active.video);
       }
     }
     const item = this.plan.items[index];
@@ -484,7 +483,7 @@ export class Composer {
     if (!this.on) el.currentTime = wantNs / NS;
     else if (el.paused) {
       el.currentTime = wantNs / NS;
-      this.start(el);
+      void this.start(el);
     } else this.keepOn(el, wantNs);
   }
 
