@@ -1,7 +1,7 @@
 // Plays a variant's timeline straight from its sources, with no render: two <video> elements
 // take turns, the idle one already loaded and seeked to the next item's in point, and they swap at
-// the out point. A wall clock is the timeline's clock; the playing media follow it (a small drift
-// is pulled in with the playback rate, a large one with a seek). Every number it follows —
+// the out point. A wall clock is the timeline's clock; the playing media follow it (a large drift
+// is answered with a seek; see [`SEEK_NS`] for why never with the playback rate). Every number it follows —
 // item times, where pictures go, sound envelopes — comes from the engine (`clip_preview`), which
 // computes them with the export's own code.
 import type { GainPoint } from "../bindings/GainPoint";
@@ -9,8 +9,12 @@ import type { PreviewItem } from "../bindings/PreviewItem";
 import type { PreviewPlan } from "../bindings/PreviewPlan";
 
 const NS = 1e9;
-/** Drift pulled in by changing the playback rate; beyond it the media is re-seeked. */
-const NUDGE_NS = 30e6;
+/** Drift beyond which a playing medium is re-seeked to the clock. Below it the medium is left to
+ * run: in WebKitGTK a change of `playbackRate` is a flushing seek inside its GStreamer pipeline, so
+ * the 5 % rate nudges this used to pull small drifts in with each cost a stall, made the drift
+ * they answered, and a video paused right after one could go on presenting frames (a per-frame
+ * trace of the editor benchmark's playback). Without them the drift fell from 42-54 ms mean (max
+ * 330-400) to 27 ms (max 80-90), and 287-289 frames were shown instead of 250-262. */
 const SEEK_NS = 200e6;
 /** A medium just started or seeked is left alone this long: a rate nudge or a seek while it
  * starts only restarts it, and the drift it would correct is its start-up lag. */
@@ -122,11 +126,6 @@ export class Composer {
       // not stall, so the trigger inside WebKit is not pinned down.
       slot.video.muted = false;
       slot.video.preload = "auto";
-      // The rate nudges that keep a video on the clock go without pitch correction: a nudge of 5 %
-      // for a moment bends the pitch by under a semitone, while WebKit's time-stretcher took so
-      // much of the machine that the nudges did not catch up (drift 64-82 ms mean with it, 11 ms
-      // without, in the editor benchmark).
-      slot.video.preservesPitch = false;
       slot.video.addEventListener("seeked", () => {
         if (!this.on) this.drawBackdrop();
       });
@@ -262,35 +261,27 @@ export class Composer {
     this.el.music.pause();
   }
 
-  /** Play a paused medium from rate 1, noting when it started; settles once it plays. */
+  /** Play a paused medium, noting when it started; settles once it plays. */
   private start(media: HTMLMediaElement): Promise<void> {
     if (!media.paused) return Promise.resolve();
-    media.playbackRate = 1;
     this.startedAt.set(media, performance.now());
     return media.play().catch(() => undefined);
   }
 
-  /** Stop a medium, and put its rate back to 1 so that it starts at 1 next time. */
   private halt(media: HTMLMediaElement): void {
-    if (media.playbackRate !== 1) media.playbackRate = 1;
     if (!media.paused) media.pause();
   }
 
   /** Keep a playing medium at `wantNs` of its own time (`shownNs`: where its picture is, when
-   * known): nudge its rate for a small drift, seek for a large one, and leave it alone while it
-   * starts (see [`STARTING_MS`]). */
+   * known): seek it there once it is more than [`SEEK_NS`] off, and leave it alone while it starts
+   * (see [`STARTING_MS`]). */
   private keepOn(media: HTMLMediaElement, wantNs: number, shownNs: number | null = null): void {
     const since = performance.now() - (this.startedAt.get(media) ?? -Infinity);
     if (since < STARTING_MS || media.seeking) return;
     const drift = (shownNs ?? media.currentTime * NS) - wantNs;
-    if (Math.abs(drift) > SEEK_NS) {
-      if (media.playbackRate !== 1) media.playbackRate = 1;
-      media.currentTime = wantNs / NS;
-      this.startedAt.set(media, performance.now());
-    } else {
-      const rate = Math.abs(drift) > NUDGE_NS ? (drift > 0 ? 0.95 : 1.05) : 1;
-      if (media.playbackRate !== rate) media.playbackRate = rate;
-    }
+    if (Math.abs(drift) <= SEEK_NS) return;
+    media.currentTime = wantNs / NS;
+    this.startedAt.set(media, performance.now());
   }
 
   private restartClock(t: number): void {
