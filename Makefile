@@ -51,10 +51,12 @@ lint: build
 test-engine: build
 	$(CARGO) test --workspace
 
+# Bounded: each window test may take 10 min (package.json), the whole run 40 min, so a hang fails
+# the run with its output rather than using up CI's time limit.
 test-e2e: build
 	mkdir -p $(ARTIFACTS)/e2e
 	cd ui && EDIT_FACTORY_APP_BINARY=$(APP_BINARY) EDIT_FACTORY_ARTIFACTS=$(ARTIFACTS)/e2e \
-		xvfb-run -a -s "-screen 0 1400x900x24" npm run --silent test:e2e
+		timeout --kill-after=30s 40m xvfb-run -a -s "-screen 0 1400x900x24" npm run --silent test:e2e
 
 # A .deb of the desktop app with the `edit-factory` command beside it (/usr/bin), both built with
 # full optimisation (cargo's release profile: what ships is what creators time). Run from

@@ -28,16 +28,64 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
-/** Start tauri-driver with `env` for the app it launches; returns { driver, port }. */
+/** Start tauri-driver with `env` for the app it launches; returns { driver, port }.
+ *
+ * The driver leads a process group of its own, which the native driver, the app and the webview's
+ * processes join: `stopDriver` ends them all. Their output is piped through this process rather
+ * than inherited, so a process that outlives its driver cannot hold the test runner's output open:
+ * the runner waits for that output to end. (A CI run stopped at its time limit just after the last
+ * window test passed; a process left holding the output is the one way seen to cause that.) */
 export async function startDriver(env) {
   const port = 4444 + Math.floor(Math.random() * 1000);
   const driver = spawn(
     path.resolve(here, "../node_modules/.bin/tauri-driver"),
     ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  driver.stdout.pipe(process.stderr, { end: false });
+  driver.stderr.pipe(process.stderr, { end: false });
   await waitForPort(port, 30_000);
   return { driver, port };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether any process of `driver`'s group is still running. */
+function groupAlive(driver) {
+  try {
+    process.kill(-driver.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Close `browser`'s session (the app) and end the driver's whole process group. Bounded: a
+ * session that does not close within 15 s, or processes that ignore SIGTERM for 5 s, are killed. */
+export async function stopDriver(driver, browser) {
+  if (browser) {
+    const closed = browser.deleteSession().then(
+      () => "closed",
+      (error) => `failed: ${error}`,
+    );
+    const outcome = await Promise.race([closed, sleep(15_000).then(() => "did not answer within 15 s")]);
+    if (outcome !== "closed") console.error(`closing the app's session ${outcome}; killing its processes`);
+  }
+  if (!driver) return;
+  for (const [signal, graceMs] of [
+    ["SIGTERM", 5000],
+    ["SIGKILL", 2000],
+  ]) {
+    if (!groupAlive(driver)) break;
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      break;
+    }
+    for (let waited = 0; waited < graceMs && groupAlive(driver); waited += 100) await sleep(100);
+  }
+  driver.stdout.destroy();
+  driver.stderr.destroy();
 }
 
 /** Start the app (a new session) and wait until its window has loaded. */

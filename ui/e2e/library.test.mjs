@@ -67,8 +67,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (browser) await browser.deleteSession().catch(() => {});
-  if (driver) driver.kill();
+  await harness.stopDriver(driver, browser);
   if (library) rmSync(library, { recursive: true, force: true });
   if (models) rmSync(models, { recursive: true, force: true });
 });
