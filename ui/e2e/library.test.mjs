@@ -1195,3 +1195,55 @@ test("playing through several pieces of one file, each piece's picture moves on 
   }
   await screenshot("editor-playing-pieces");
 });
+
+test("with a voice-over, the voice is the preview's clock: slowed to half speed, it takes the playhead with it", async () => {
+  // The Talk variant is still open (previous test); its own recording is laid as the voice-over.
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clipNow = async () => (await invoke("clips_list", { projectId })).value[0];
+  const clip = await clipNow();
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  assert.ok(plan.duration_ns >= 6e9, `long enough to play for 5 s: ${plan.duration_ns}`);
+  const talk = clip.timeline.items[0].source_id;
+  const details = await browser.$('[data-testid="variant-speech"]');
+  if (!(await details.getProperty("open"))) await (await browser.$('[data-testid="variant-speech"] summary')).click();
+  const voiceSelect = await browser.$('[data-testid="voiceover"]');
+  await voiceSelect.scrollIntoView({ block: "center" });
+  await voiceSelect.selectByAttribute("value", talk);
+  await browser.waitUntil(async () => (await clipNow()).timeline.voiceover?.asset_id === talk, { timeout: 10_000, timeoutMsg: "the voice-over was not laid" });
+
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("Home");
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-clock")) === "voice", {
+    timeout: 5000,
+    timeoutMsg: "the voice-over did not become the clock",
+  });
+  // The playhead's speed against the wall over `ms`.
+  const speedOver = async (ms) => {
+    const sample = () => browser.execute(() => ({ at: performance.now(), now: Number(document.querySelector('[data-testid="editor"]').dataset.now) }));
+    const a = await sample();
+    await browser.pause(ms);
+    const b = await sample();
+    return (b.now - a.now) / 1e6 / (b.at - a.at);
+  };
+  const atVoiceSpeed = await speedOver(1500);
+  // As a voice that falls behind would: the picture follows the voice, not the wall.
+  await browser.execute(() => {
+    document.querySelector('[data-testid="voiceover-audio"]').playbackRate = 0.5;
+  });
+  await browser.pause(800);
+  const slowed = await speedOver(2000);
+  const clockThen = await editor.getAttribute("data-clock");
+  await (await browser.$('[data-testid="editor-play"]')).click();
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", { timeout: 5000, timeoutMsg: "the preview did not pause" });
+  await browser.execute(() => {
+    document.querySelector('[data-testid="voiceover-audio"]').playbackRate = 1;
+  });
+  await (await browser.$('[data-testid="voiceover"]')).selectByAttribute("value", "");
+  await browser.waitUntil(async () => (await clipNow()).timeline.voiceover === null, { timeout: 10_000, timeoutMsg: "the voice-over was not taken away" });
+  console.log(`playhead speed: ${atVoiceSpeed.toFixed(2)} with the voice at its speed, ${slowed.toFixed(2)} with it at half (clock: ${clockThen})`);
+  assert.ok(atVoiceSpeed > 0.8 && atVoiceSpeed < 1.2, `at the voice's own speed the playhead keeps time: ${atVoiceSpeed}`);
+  assert.ok(slowed > 0.3 && slowed < 0.75, `the playhead follows the slowed voice: ${slowed}`);
+});

@@ -71,6 +71,11 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     const d = composer?.drift;
     return { max: d ? (d.max / 1e6).toFixed(1) : "", mean: d?.count ? (d.sum / d.count / 1e6).toFixed(1) : "" };
   };
+  /** What the preview's clock follows while playing (read as time moves). */
+  const clock = () => {
+    void now();
+    return composer?.clock ?? "wall";
+  };
   const duration = () => plan()?.duration_ns ?? 0;
 
   createEffect(() => {
@@ -304,6 +309,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       data-switches={switches().all}
       data-drift-max-ms={driftMs().max}
       data-drift-mean-ms={driftMs().mean}
+      data-clock={clock()}
       data-ready-switches={switches().ready}
       tabIndex={0}
       ref={root}
@@ -339,7 +345,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
           now={now()}
         />
       </div>
-      <audio ref={voice} preload="auto" />
+      <audio ref={voice} preload="auto" data-testid="voiceover-audio" />
       <audio ref={music} preload="auto" />
       <div class="transport">
         <button class="small" data-testid="editor-play" onClick={() => toggle()}>

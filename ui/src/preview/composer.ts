@@ -1,12 +1,14 @@
 // Plays a variant's timeline straight from its sources, with no render: two <video> elements
 // take turns, the idle one already loaded and seeked to the next item's in point, and they swap at
-// the out point. A wall clock is the timeline's clock; the playing media follow it (a large drift
-// is answered with a seek; see [`SEEK_NS`] for why never with the playback rate). Every number it follows —
+// the out point. The timeline's clock is a wall clock, or the voice-over while one plays; the
+// playing media follow it (a large drift is answered with a seek; see [`SEEK_NS`] for why never
+// with the playback rate). Every number it follows —
 // item times, where pictures go, sound envelopes — comes from the engine (`clip_preview`), which
 // computes them with the export's own code.
 import type { GainPoint } from "../bindings/GainPoint";
 import type { PreviewItem } from "../bindings/PreviewItem";
 import type { PreviewPlan } from "../bindings/PreviewPlan";
+import type { VoicePart } from "../bindings/VoicePart";
 
 const NS = 1e9;
 /** Drift beyond which a playing medium is re-seeked to the clock. Below it the medium is left to
@@ -22,6 +24,9 @@ const STARTING_MS = 300;
 /** Bounds of the start-up lag learned at switches (ns), and where learning starts. */
 const LEAD_MAX_NS = 250e6;
 const LEAD_FIRST_NS = 60e6;
+/** The share of its distance to the voice-over the clock moves each frame while the voice-over is
+ * the clock: it follows the voice within a few frames without passing on its position's jitter. */
+const VOICE_PULL = 0.25;
 
 /** The gain of `points` at `t`, read as the export reads them (linear between points). */
 export function gainAt(points: GainPoint[], t: number): number {
@@ -101,6 +106,7 @@ export class Composer {
   drift = { max: 0, sum: 0, count: 0 };
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
+  private voiceIsClock = false;
   /** How long before its switch the next item's video starts, hidden and silent, so that its
    * picture is moving and on time when shown: learned from how far behind (or ahead) each one
    * shows once started. */
@@ -166,6 +172,12 @@ export class Composer {
     return this.on;
   }
 
+  /** What the timeline's clock follows while playing: the voice-over while a part of it plays
+   * steadily (the pictures follow the voice, never the voice the pictures), otherwise the wall. */
+  get clock(): "voice" | "wall" {
+    return this.voiceIsClock ? "voice" : "wall";
+  }
+
   /** The timeline time, ns. */
   now(): number {
     if (!this.on) return this.position;
@@ -194,8 +206,11 @@ export class Composer {
     if (this.position >= this.plan.duration_ns - 1e6) this.position = 0;
     this.show(this.position);
     const active = this.slots[this.active];
-    // The clock starts when the picture does, so the first item does not start behind it.
+    // The clock starts when the picture does, so the first item does not start behind it. The
+    // voice-over starts then, not with the picture: its play() answers at once while the
+    // picture's can take most of a second, and a voice that ran ahead that long is re-seeked.
     await Promise.race([this.start(active.video), new Promise((r) => setTimeout(r, 1000))]);
+    if (this.voicePart(this.position)) void this.start(this.el.voice);
     this.on = true;
     this.drift = { max: 0, sum: 0, count: 0 };
     performance.mark("preview-play");
@@ -203,7 +218,7 @@ export class Composer {
     this.listener.playing(true);
     const tick = () => {
       if (!this.on) return;
-      this.follow(this.now());
+      this.follow(this.followVoiceClock(this.now()));
       this.raf = requestAnimationFrame(tick);
     };
     this.raf = requestAnimationFrame(tick);
@@ -213,6 +228,7 @@ export class Composer {
     if (!this.on) return;
     this.position = this.now();
     this.on = false;
+    this.voiceIsClock = false;
     cancelAnimationFrame(this.raf);
     for (const slot of this.slots) this.halt(slot.video);
     this.halt(this.el.voice);
@@ -443,10 +459,37 @@ export class Composer {
     this.followMusic(t);
   }
 
+  /** The voice-over's part playing at `t`. */
+  private voicePart(t: number): VoicePart | undefined {
+    return this.plan.voiceover?.parts.find((p) => t >= p.at && t < p.at + (p.to - p.from));
+  }
+
+  /** The clock's time `t`, pulled toward the voice-over's own position while the voice-over is
+   * the clock: once its part has played steadily for [`STARTING_MS`] and is within [`SEEK_NS`]
+   * (further off, it is about to be re-seeked to the clock). */
+  private followVoiceClock(t: number): number {
+    const el = this.el.voice;
+    const part = this.voicePart(t);
+    // HAVE_CURRENT_DATA, not more: WebKitGTK reports no more for an audio element playing after a
+    // seek.
+    const steady =
+      part &&
+      !el.paused &&
+      !el.seeking &&
+      el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA &&
+      performance.now() - (this.startedAt.get(el) ?? -Infinity) >= STARTING_MS;
+    const at = part ? part.at + (el.currentTime * NS - part.from) : 0;
+    this.voiceIsClock = !!steady && Math.abs(at - t) <= SEEK_NS;
+    if (!this.voiceIsClock) return t;
+    const pulled = t + (at - t) * VOICE_PULL;
+    this.restartClock(pulled);
+    return pulled;
+  }
+
   private followVoice(t: number): void {
     const voice = this.plan.voiceover;
     const el = this.el.voice;
-    const part = voice?.parts.find((p) => t >= p.at && t < p.at + (p.to - p.from));
+    const part = this.voicePart(t);
     if (!voice || !part) {
       this.halt(el);
       return;
