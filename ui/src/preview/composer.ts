@@ -189,6 +189,8 @@ export class Composer {
     const t = Math.min(this.now(), plan.duration_ns);
     this.plan = plan;
     for (const slot of this.slots) slot.index = null;
+    // The voice-over may have moved: it is put back on the clock before it leads again.
+    this.voiceIsClock = false;
     this.position = t;
     this.restartClock(t);
     this.show(t);
@@ -244,6 +246,8 @@ export class Composer {
    * filmstrip in for it until [`shown`]. */
   seek(t: number): boolean {
     const at = Math.max(0, Math.min(t, this.plan.duration_ns));
+    // The voice-over is seeked with the pictures, then leads again once it plays steadily.
+    this.voiceIsClock = false;
     this.position = at;
     this.restartClock(at);
     this.show(at);
@@ -465,8 +469,9 @@ export class Composer {
   }
 
   /** The clock's time `t`, pulled toward the voice-over's own position while the voice-over is
-   * the clock: once its part has played steadily for [`STARTING_MS`] and is within [`SEEK_NS`]
-   * (further off, it is about to be re-seeked to the clock). */
+   * the clock: once its part has played steadily for [`STARTING_MS`], however far off it is (a
+   * voice that fell behind takes the pictures with it; one that stalls stops being steady, the
+   * wall takes over, and the voice is re-seeked to it as any medium is). */
   private followVoiceClock(t: number): number {
     const el = this.el.voice;
     const part = this.voicePart(t);
@@ -479,7 +484,9 @@ export class Composer {
       el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA &&
       performance.now() - (this.startedAt.get(el) ?? -Infinity) >= STARTING_MS;
     const at = part ? part.at + (el.currentTime * NS - part.from) : 0;
-    this.voiceIsClock = !!steady && Math.abs(at - t) <= SEEK_NS;
+    // Just into a new part the voice still plays the last one's sound until re-seeked.
+    const inPart = !!part && el.currentTime * NS >= part.from - SEEK_NS && el.currentTime * NS <= part.to + SEEK_NS;
+    this.voiceIsClock = !!steady && inPart;
     if (!this.voiceIsClock) return t;
     const pulled = t + (at - t) * VOICE_PULL;
     this.restartClock(pulled);
@@ -496,6 +503,8 @@ export class Composer {
     }
     setSource(el, this.url(voice.asset_id));
     el.volume = clamp(voice.volume);
+    // The clock follows the voice then: the voice is not made to follow the clock.
+    if (this.voiceIsClock) return;
     this.playAt(el, part.from + (t - part.at));
   }
 
