@@ -1247,3 +1247,35 @@ test("with a voice-over, the voice is the preview's clock: slowed to half speed,
   assert.ok(atVoiceSpeed > 0.8 && atVoiceSpeed < 1.2, `at the voice's own speed the playhead keeps time: ${atVoiceSpeed}`);
   assert.ok(slowed > 0.3 && slowed < 0.75, `the playhead follows the slowed voice: ${slowed}`);
 });
+
+test("J plays backward over filmstrip tiles and K stops it where the picture then comes up", async () => {
+  // The Talk variant is still open (previous tests).
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("End");
+  const look = () =>
+    browser.execute(() => ({
+      at: performance.now(),
+      now: Number(document.querySelector('[data-testid="editor"]').dataset.now),
+      tile: !document.querySelector('[data-testid="scrub-frame"]').hidden,
+    }));
+  const end = await look();
+  await browser.keys("j");
+  await browser.pause(300);
+  const a = await look();
+  await browser.pause(1500);
+  const b = await look();
+  await screenshot("editor-backward");
+  await browser.keys("k");
+  const speed = (a.now - b.now) / 1e6 / (b.at - a.at);
+  console.log(`backward: ${speed.toFixed(2)}x the wall, from ${(end.now / 1e9).toFixed(2)} s to ${(b.now / 1e9).toFixed(2)} s`);
+  assert.ok(b.now < a.now && a.now < end.now, `the playhead ran backward: ${JSON.stringify([end, a, b])}`);
+  assert.ok(speed > 0.6 && speed < 1.4, `at about normal speed: ${speed}`);
+  assert.ok(a.tile && b.tile, "the filmstrip tile stood in for the picture while running backward");
+  await browser.waitUntil(async () => !(await look()).tile, { timeout: 5000, timeoutMsg: "the picture did not come up after K" });
+  const stopped = await look();
+  await browser.pause(500);
+  assert.equal((await look()).now, stopped.now, "the playhead stays where K stopped it");
+  assert.equal(await editor.getAttribute("data-playing"), "false");
+});

@@ -2,7 +2,7 @@
 // the sources in a 9:16 stage, framed as the export frames it, the audio plan applied, captions
 // drawn over it from the same style model; a strip of the items and cues with a playhead; and the
 // caption edits a creator makes at the playhead.
-//   Space play/pause · K pause · L play · ←/→ one frame · Shift+←/→ 5 s · Home/End
+//   Space play/pause · J play backward · K pause · L play · ←/→ one frame · Shift+←/→ 5 s · Home/End
 //   S split the piece · Delete the piece (or the marked range) · Ctrl+Z undo · Ctrl+Shift+Z redo
 //   I / O mark a range's start / end at the playhead · Esc forget the range
 //   Q cue starts at the playhead · W cue ends at the playhead · X split the cue at the playhead
@@ -102,14 +102,48 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
    * the filmstrip tile at the new time standing in for the picture until the picture is up. A
    * later seek or drag takes over from one still waiting (`seekCount`). */
   let seekCount = 0;
+  /** The frame request of a backward run (J), 0 when none runs. */
+  let backwardRaf = 0;
   const seek = (t: number) => {
     if (!composer) return;
+    cancelAnimationFrame(backwardRaf);
+    backwardRaf = 0;
     const count = ++seekCount;
     const hold = composer.seek(t) || scrubbing();
     setScrubbing(hold);
     if (hold) void composer.shown().then(() => count === seekCount && setScrubbing(false));
   };
-  const toggle = () => void (composer?.playing ? composer.pause() : composer?.play());
+  const toggle = () => {
+    if (!stopBackward()) void (composer?.playing ? composer.pause() : composer?.play());
+  };
+
+  /** J: the playhead runs backward at normal speed, the filmstrip tiles standing in for the
+   * picture as while dragging (the webview plays no video backward). It stops at the start, at
+   * Space, K or L, or at any seek or drag, and the picture at the new time comes up. */
+  const playBackward = () => {
+    if (!composer || backwardRaf) return;
+    composer.pause();
+    seekCount += 1;
+    setScrubbing(true);
+    let last = performance.now();
+    const step = (at: number) => {
+      const t = Math.max(0, now() - Math.max(0, at - last) * 1e6);
+      last = at;
+      composer?.scrub(t);
+      backwardRaf = t > 0 ? requestAnimationFrame(step) : 0;
+      if (t === 0) seek(0);
+    };
+    backwardRaf = requestAnimationFrame(step);
+  };
+  /** Stop a backward run; whether one was running. */
+  const stopBackward = (): boolean => {
+    if (!backwardRaf) return false;
+    cancelAnimationFrame(backwardRaf);
+    backwardRaf = 0;
+    seek(now());
+    return true;
+  };
+  onCleanup(() => cancelAnimationFrame(backwardRaf));
 
   const cues = () => props.clip.timeline.captions?.cues ?? [];
   const cueIndexAt = (t: number) => cues().findIndex((c) => t >= c.start && t < c.end);
@@ -151,8 +185,13 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     if ((event.target as HTMLElement).matches("input, textarea, select")) return;
     const key = event.key;
     if (key === " ") toggle();
-    else if (key === "k" || key === "K") composer?.pause();
-    else if (key === "l" || key === "L") void composer?.play();
+    else if (key === "j" || key === "J") playBackward();
+    else if (key === "k" || key === "K") {
+      if (!stopBackward()) composer?.pause();
+    } else if (key === "l" || key === "L") {
+      stopBackward();
+      void composer?.play();
+    }
     else if (key === "ArrowLeft" || key === "ArrowRight") {
       composer?.pause();
       const step = event.shiftKey ? 5 * NS : frameNs();
@@ -439,6 +478,8 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
             range={range()}
             seek={seek}
             scrub={(t) => {
+              cancelAnimationFrame(backwardRaf);
+              backwardRaf = 0;
               seekCount += 1;
               setScrubbing(true);
               composer?.scrub(t);
@@ -468,7 +509,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       <p class="error" role="alert">
         {error()}
       </p>
-      <p class="muted keys">Space play · ←/→ frame · Shift 5 s · S split · Del delete · Ctrl+Z undo · Q/W cue start/end here · X split cue · drag the picture to reframe</p>
+      <p class="muted keys">Space play · J/K/L back/stop/play · ←/→ frame · Shift 5 s · S split · Del delete · Ctrl+Z undo · Q/W cue start/end here · X split cue · drag the picture to reframe</p>
     </aside>
   );
 }
