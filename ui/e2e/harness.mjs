@@ -63,6 +63,7 @@ function groupAlive(driver) {
 /** Close `browser`'s session (the app) and end the driver's whole process group. Bounded: a
  * session that does not close within 15 s, or processes that ignore SIGTERM for 5 s, are killed. */
 export async function stopDriver(driver, browser) {
+  const started = Date.now();
   if (browser) {
     const closed = browser.deleteSession().then(
       () => "closed",
@@ -86,6 +87,7 @@ export async function stopDriver(driver, browser) {
   }
   driver.stdout.destroy();
   driver.stderr.destroy();
+  console.log(`app and driver ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Start the app (a new session) and wait until its window has loaded. */
