@@ -87,7 +87,7 @@ export async function stopDriver(driver, browser) {
   }
   driver.stdout.destroy();
   driver.stderr.destroy();
-  console.log(`app and driver ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`app and driver ended in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Start the app (a new session) and wait until its window has loaded. */
