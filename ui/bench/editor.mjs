@@ -167,17 +167,26 @@ try {
       ...played,
       drift_max_ms: Number(await editor.getAttribute("data-drift-max-ms")),
       drift_mean_ms: Number(await editor.getAttribute("data-drift-mean-ms")),
+      frame_drift_max_ms: Number(await editor.getAttribute("data-frame-drift-max-ms")),
+      frame_drift_mean_ms: Number(await editor.getAttribute("data-frame-drift-mean-ms")),
+      frame_ahead_mean_ms: Number(await editor.getAttribute("data-frame-ahead-mean-ms")),
     });
   }
   report.jobs_then = (await call("jobs_list", {}))
     .filter((j) => j.kind === "filmstrip" || j.kind === "proxy")
     .map((j) => `${j.kind} ${j.status} ${j.created_at} → ${j.finished_at} (playback from ${playedAt})`);
   // Each play is as long as the next, so the mean of their means is the mean over all of them.
+  // `drift`: the picture on screen against the clock at every display frame (a held picture
+  // drifts as it waits for the next); `frame_drift`: each frame against the clock as it goes on
+  // screen (how far the pictures are from the timeline, apart from how long each is held).
+  const meanOf = (key) => Math.round((10 * plays.reduce((sum, p) => sum + p[key], 0)) / plays.length) / 10;
   report.playback = {
     played_s: (plays.length * plan.duration_ns) / 1e9,
     frame_interval_ms: 1000 / plan.fps,
-    drift_mean_ms: Math.round((10 * plays.reduce((sum, p) => sum + p.drift_mean_ms, 0)) / plays.length) / 10,
+    drift_mean_ms: meanOf("drift_mean_ms"),
     drift_max_ms: Math.max(...plays.map((p) => p.drift_max_ms)),
+    frame_drift_mean_ms: meanOf("frame_drift_mean_ms"),
+    frame_drift_max_ms: Math.max(...plays.map((p) => p.frame_drift_max_ms)),
     each: plays,
   };
   await harness.screenshot(browser, artifacts, "bench-editor-end");

@@ -68,8 +68,12 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   /** The picture's distance from the timeline clock while playing, ms (read as time moves). */
   const driftMs = () => {
     void now();
-    const d = composer?.drift;
-    return { max: d ? (d.max / 1e6).toFixed(1) : "", mean: d?.count ? (d.sum / d.count / 1e6).toFixed(1) : "" };
+    const ms = (d: { max: number; sum: number; count: number } | undefined) => ({
+      max: d ? (d.max / 1e6).toFixed(1) : "",
+      mean: d?.count ? (d.sum / d.count / 1e6).toFixed(1) : "",
+    });
+    const f = composer?.frameDrift;
+    return { ...ms(composer?.drift), frame: ms(f), ahead: f?.count ? (f.ahead / f.count / 1e6).toFixed(1) : "" };
   };
   /** What the preview's clock follows while playing (read as time moves). */
   const clock = () => {
@@ -348,6 +352,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       data-switches={switches().all}
       data-drift-max-ms={driftMs().max}
       data-drift-mean-ms={driftMs().mean}
+      data-frame-drift-max-ms={driftMs().frame.max}
+      data-frame-drift-mean-ms={driftMs().frame.mean}
+      data-frame-ahead-mean-ms={driftMs().ahead}
       data-clock={clock()}
       data-ready-switches={switches().ready}
       tabIndex={0}

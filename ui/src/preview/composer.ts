@@ -104,6 +104,8 @@ export class Composer {
   readySwitches = 0;
   /** How far the shown picture was from the timeline clock while playing (ns). */
   drift = { max: 0, sum: 0, count: 0 };
+  /** The same, read as each frame goes on screen (ns); `ahead` sums how far ahead (+) or behind. */
+  frameDrift = { max: 0, sum: 0, count: 0, ahead: 0 };
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
   private voiceIsClock = false;
@@ -146,10 +148,27 @@ export class Composer {
     if (!("requestVideoFrameCallback" in video)) return;
     const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
       slot.shownNs = frame.mediaTime * NS;
-      if (this.on && video.style.visibility === "visible") performance.mark("preview-frame");
+      if (this.on && video.style.visibility === "visible") {
+        performance.mark("preview-frame");
+        this.measureFrameDrift(slot, slot.shownNs);
+      }
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
+  }
+
+  /** A frame of the active item's video going on screen, against the clock at that moment: how
+   * far the pictures are from the timeline, apart from how long each is held (`drift`, read at
+   * every display frame, counts both). */
+  private measureFrameDrift(slot: Slot, shownNs: number): void {
+    if (slot !== this.slots[this.active] || slot.index === null) return;
+    const item = this.plan.items[slot.index];
+    const t = this.now();
+    if (!item || t < item.start || t >= item.end) return;
+    const ahead = shownNs - (item.in_ns + (t - item.start));
+    const off = Math.abs(ahead);
+    const d = this.frameDrift;
+    this.frameDrift = { max: Math.max(d.max, off), sum: d.sum + off, count: d.count + 1, ahead: d.ahead + ahead };
   }
 
   /** Mark "preview-updated" when the picture of a changed timeline is first shown. */
@@ -215,6 +234,7 @@ export class Composer {
     if (this.voicePart(this.position)) void this.start(this.el.voice);
     this.on = true;
     this.drift = { max: 0, sum: 0, count: 0 };
+    this.frameDrift = { max: 0, sum: 0, count: 0, ahead: 0 };
     performance.mark("preview-play");
     this.restartClock(this.position);
     this.listener.playing(true);
