@@ -109,12 +109,15 @@ export class Composer {
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
   private voiceIsClock = false;
-  /** How long before its switch the next item's video starts, hidden and silent, so that its
-   * picture is moving and on time when shown: learned from how far behind (or ahead) each one
-   * shows once started. */
-  private lead = LEAD_FIRST_NS;
-  /** The video started early whose drift, once it runs, corrects [`lead`]. */
-  private learnFrom: HTMLMediaElement | null = null;
+  /** How long before its switch an item's video starts, per source file, so that its picture is
+   * moving and on time when shown: learned from how far behind (or ahead) each one shows once
+   * started. Per file, because files differ: in the editor benchmark the pieces of some files
+   * start 20-100 ms late while those of another show 40-75 ms ahead even when started at their
+   * switch (their preloaded frame lies past the in point). One lead for all learned the latter's
+   * 0 and made every other switch late. */
+  private leads = new Map<string, number>();
+  /** The video, and its file, whose drift once it runs corrects that file's lead. */
+  private learnFrom: { media: HTMLMediaElement; sourceId: string } | null = null;
 
   constructor(
     private readonly el: Elements,
@@ -384,27 +387,32 @@ export class Composer {
     this.listener.time(t);
   }
 
-  /** Start the next item's video [`lead`] before its switch, hidden and silent: a video takes
+  /** Start the next item's video its file's lead before its switch, hidden and silent: a video takes
    * that long from `play()` to a moving picture, which it would otherwise spend behind the clock. */
   private startEarly(index: number, t: number): void {
     const idle = this.slots[1 - this.active];
     const next = this.plan.items[index + 1];
-    if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.lead) return;
+    if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.leadOf(next.source_id)) return;
     if (!idle.video.paused || idle.opening || idle.pendingSeek !== null || idle.video.seeking) return;
     idle.video.volume = 0;
     void this.start(idle.video);
-    this.learnFrom = idle.video;
+    this.learnFrom = { media: idle.video, sourceId: next.source_id };
   }
 
-  /** Once a video started early runs, its drift corrects the lead: half of it each time. */
+  private leadOf(sourceId: string): number {
+    return this.leads.get(sourceId) ?? LEAD_FIRST_NS;
+  }
+
+  /** Once a video started for its switch runs, its drift corrects its file's lead: half of it each time. */
   private learnLead(media: HTMLMediaElement, wantNs: number, shownNs: number | null): void {
-    if (this.learnFrom !== media || shownNs === null) return;
+    const learning = this.learnFrom;
+    if (learning?.media !== media || shownNs === null) return;
     if (performance.now() - (this.startedAt.get(media) ?? 0) < STARTING_MS) return;
     this.learnFrom = null;
     const drift = shownNs - wantNs;
     // A drift this large is a stall or a jump, not the start-up lag: the clock's seek answers it.
     if (Math.abs(drift) > SEEK_NS) return;
-    this.lead = Math.max(0, Math.min(LEAD_MAX_NS, this.lead - drift / 2));
+    this.leads.set(learning.sourceId, Math.max(0, Math.min(LEAD_MAX_NS, this.leadOf(learning.sourceId) - drift / 2)));
   }
 
   private preloadNext(index: number): void {
@@ -446,6 +454,10 @@ export class Composer {
         this.halt(active.video);
         active = idle;
         this.reveal();
+        // Not started early (its file's lead is 0, or it was not ready): it starts now, and how
+        // late it shows still teaches its file's lead.
+        const item = this.plan.items[index];
+        if (active.video.paused && item.has_video) this.learnFrom = { media: active.video, sourceId: item.source_id };
         void this.start(active.video);
         this.preloadNext(index);
         this.listener.switched?.(index);
