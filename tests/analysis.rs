@@ -5,14 +5,17 @@
 mod common;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use edit_factory::analysis::selection::Mode;
 use edit_factory::analysis::settings::WindowSettings;
 use edit_factory::analysis::variants::{generate, VariantRequest};
 use edit_factory::analysis::{analyze_cached, cache};
+use edit_factory::jobs::progress::JobListener;
 use edit_factory::jobs::{
-    handlers, CancelToken, JobKind, JobQueue, JobStatus, WorkerConfig, WorkerPool,
+    handlers, CancelToken, JobKind, JobQueue, JobStatus, JobSummary, NewJob, WorkerConfig,
+    WorkerPool,
 };
 use edit_factory::library::Library;
 use edit_factory::timeline::seconds;
@@ -341,4 +344,46 @@ fn one_variant_is_made_anew_unlike_the_others_and_kept_ones_survive_regeneration
     assert_eq!(again.len(), 4);
     assert_eq!(again[0].id, clips[0].id);
     assert_eq!(key(&again[0]), before[0]);
+}
+
+/// The analyses an import queues reach the app as queued at once (the window lists them then),
+/// not only when each starts.
+#[test]
+fn an_import_announces_the_analyses_it_queues() {
+    let (_dir, library) = common::temp_library();
+    let profile = library.default_profile().unwrap();
+    let project = library.create_project(&profile.id, "Takes", None).unwrap();
+    let queue = JobQueue::new(library.clone());
+    let import = queue
+        .enqueue(&NewJob::import(
+            &project.id,
+            &[
+                common::media("video/moviepy_chaplin_h264_mp3.mp4"),
+                common::media("video/libopenshot_run_h264_noaudio.mp4"),
+            ],
+        ))
+        .unwrap();
+    let heard: Arc<Mutex<Vec<JobSummary>>> = Arc::default();
+    let listener: JobListener = {
+        let heard = heard.clone();
+        Arc::new(move |job: &JobSummary| heard.lock().unwrap().push(job.clone()))
+    };
+    WorkerPool::new(queue, handlers::registry(), WorkerConfig::default())
+        .with_listener(listener)
+        .run_until_idle(Some(std::slice::from_ref(&import.id)))
+        .unwrap();
+    let heard = heard.lock().unwrap();
+    let queued = heard
+        .iter()
+        .filter(|j| j.kind == JobKind::Analyze && j.status == JobStatus::Queued)
+        .count();
+    assert_eq!(queued, 2, "the app hears of both analyses: {heard:?}");
+    let first_analysis = heard.iter().position(|j| j.kind == JobKind::Analyze);
+    let import_end = heard
+        .iter()
+        .position(|j| j.id == import.id && j.status == JobStatus::Succeeded);
+    assert!(
+        first_analysis < import_end && import_end.is_some(),
+        "announced while the import runs, before its end: {heard:?}"
+    );
 }

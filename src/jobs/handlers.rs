@@ -108,8 +108,9 @@ fn queue_analyses(
         if cache::has(ctx.library, &source.content_hash)? {
             continue;
         }
-        if let Err(e) = ctx.queue.enqueue_analysis(&source.id, Some(project_id)) {
-            tracing::warn!(source = %source.id, "could not queue its analysis: {e}");
+        match ctx.queue.enqueue_analysis(&source.id, Some(project_id)) {
+            Ok(job) => ctx.announce(&job),
+            Err(e) => tracing::warn!(source = %source.id, "could not queue its analysis: {e}"),
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{JobError, JobSummary};
+use super::{Job, JobError, JobSummary};
 use crate::library::Library;
 
 /// At most this many progress writes per second per job.
@@ -24,6 +24,14 @@ pub struct ProgressReporter {
 }
 
 impl ProgressReporter {
+    /// Tell the listeners of a job this one queued (follow-up work), as they are told of every
+    /// change of a job's status: a window learns of it at once, not at its next poll.
+    pub(super) fn announce(&self, queued: &Job) {
+        if let Some(listener) = &self.listener {
+            listener(&queued.summary());
+        }
+    }
+
     pub(super) fn new(
         library: Arc<Library>,
         job_id: &str,

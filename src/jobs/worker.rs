@@ -29,6 +29,11 @@ pub struct JobContext<'a> {
 }
 
 impl JobContext<'_> {
+    /// Tell the app of a job this one queued, so it shows as queued at once.
+    pub fn announce(&self, queued: &Job) {
+        self.progress.announce(queued);
+    }
+
     /// Report progress (0–1) and the current step. A lost lease stops the job.
     pub fn report(&self, fraction: f64, step: &str) {
         if let Err(e) = self.progress.report(fraction, step) {
