@@ -282,7 +282,10 @@ test("a job's progress bar moves and finishes, and cancel works from the UI", as
   });
   const cancelled = await jobState(cancelId);
   assert.ok(cancelled.progress < 100, "stopped before the end");
-  assert.ok(await (await browser.$(`[data-job-id="${cancelId}"] [data-testid="job-retry"]`)).isDisplayed());
+  // The jobs panel scrolls: with the analyses' line above it, the row may be below its fold.
+  const retry = await browser.$(`[data-job-id="${cancelId}"] [data-testid="job-retry"]`);
+  await retry.scrollIntoView({ block: "nearest" });
+  assert.ok(await retry.isDisplayed(), "the cancelled import offers Retry");
   await browser.waitUntil(
     async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => /cancelled/.test(t.textContent)))),
     { timeout: 5000, timeoutMsg: "no cancel notification" },
