@@ -1282,3 +1282,105 @@ test("J plays backward over filmstrip tiles and K stops it where the picture the
   assert.equal((await look()).now, stopped.now, "the playhead stays where K stopped it");
   assert.equal(await editor.getAttribute("data-playing"), "false");
 });
+
+test("L again plays twice as fast, picture and all; J again runs backward twice as fast; K stops and the next L is normal speed", async () => {
+  // The Talk variant is still open (previous tests).
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  const look = () =>
+    browser.execute(() => {
+      const shown = [...document.querySelectorAll('[data-testid="stage-video"]')].find((v) => v.style.visibility === "visible");
+      return {
+        at: performance.now(),
+        now: Number(document.querySelector('[data-testid="editor"]').dataset.now),
+        speed: Number(document.querySelector('[data-testid="editor"]').dataset.speed),
+        badge: document.querySelector('[data-testid="editor-speed"]')?.textContent ?? "",
+        picture: shown ? shown.currentTime : null,
+        src: shown?.dataset.src ?? null,
+      };
+    });
+  // The playhead's speed against the wall: the least-squares slope of its samples (one sample
+  // may hold a time a frame old).
+  const rate = (xs) => {
+    const n = xs.length;
+    const mx = xs.reduce((m, x) => m + x.at, 0) / n;
+    const my = xs.reduce((m, x) => m + x.now, 0) / n;
+    const sxy = xs.reduce((m, x) => m + (x.at - mx) * (x.now - my), 0);
+    const sxx = xs.reduce((m, x) => m + (x.at - mx) ** 2, 0);
+    return sxy / sxx / 1e6;
+  };
+  // The shown picture's own time, sampled every frame for `ms`.
+  const samples = (ms) =>
+    browser.executeAsync((ms, done) => {
+      const out = [];
+      const start = performance.now();
+      const tick = () => {
+        const shown = [...document.querySelectorAll('[data-testid="stage-video"]')].find((v) => v.style.visibility === "visible");
+        out.push({ at: performance.now(), now: Number(document.querySelector('[data-testid="editor"]').dataset.now), picture: shown?.currentTime ?? null });
+        if (performance.now() - start < ms) requestAnimationFrame(tick);
+        else done(out);
+      };
+      requestAnimationFrame(tick);
+    }, ms);
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const clip = (await invoke("clips_list", { projectId })).value[0];
+  const plan = (await invoke("clip_preview", { clipId: clip.id })).value;
+  const pieceAt = (t) => plan.items.findIndex((item) => t < item.end);
+  await browser.keys("Home");
+  await browser.keys("l");
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 5000, timeoutMsg: "L did not play" });
+  const normal = await look();
+  await browser.pause(500);
+  await browser.keys("l");
+  // A change of rate restarts the webview's media; the picture is measured once it runs again.
+  await browser.pause(600);
+  const fast = await samples(1200);
+  const b = await look();
+  await screenshot("editor-shuttle-2x");
+  // How fast the picture itself moves, between frames shown within one piece (a switch jumps it):
+  // the median of those steps, so a picture only dragged along by the clock's seeks reads ~0.
+  const steps = fast
+    .slice(1)
+    .map((s, i) => [fast[i], s])
+    .filter(([p, q]) => p.picture !== null && q.picture !== null && q.at > p.at && pieceAt(p.now) === pieceAt(q.now))
+    .map(([p, q]) => ((q.picture - p.picture) * 1000) / (q.at - p.at))
+    .sort((x, y) => x - y);
+  const movingSteps = steps.filter((x) => x > 0.1);
+  const pictureRate = movingSteps.length ? movingSteps[Math.floor(movingSteps.length / 2)] : null;
+  await browser.keys("k");
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "false", { timeout: 5000, timeoutMsg: "K did not stop" });
+  const stopped = await look();
+
+  await browser.keys("l");
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 5000, timeoutMsg: "L did not play again" });
+  const again = await look();
+  await browser.keys("k");
+
+  await browser.keys("End");
+  await browser.keys("j");
+  await browser.pause(200);
+  await browser.keys("j");
+  await browser.pause(200);
+  const back = await samples(800);
+  const d = await look();
+  await browser.keys("k");
+  await browser.waitUntil(async () => Number(await editor.getAttribute("data-speed")) === 0, { timeout: 5000, timeoutMsg: "K did not stop the backward run" });
+
+  console.log(
+    `shuttle: playhead ${rate(fast).toFixed(2)}x the wall after L L (the picture ${pictureRate?.toFixed(2)}x in its moving steps, ${movingSteps.length} of ${steps.length} steps within a piece moved), ` +
+      `${rate(back).toFixed(2)}x after J J; badges "${b.badge}", "${d.badge}"`,
+  );
+  assert.equal(normal.speed, 1, "the first L plays at normal speed");
+  assert.equal(normal.badge, "", "no speed is shown at normal speed");
+  assert.equal(b.speed, 2);
+  assert.match(b.badge, /▶\s*2×/);
+  assert.ok(rate(fast) > 1.7 && rate(fast) < 2.3, `the playhead runs at twice the wall: ${rate(fast)}`);
+  assert.ok(movingSteps.length >= steps.length / 4, `the picture moves on its own at 2x: ${movingSteps.length} of ${steps.length}`);
+  assert.ok(pictureRate > 1.4 && pictureRate < 3, `the picture runs twice as fast too: ${pictureRate}`);
+  assert.equal(stopped.speed, 0, "K stops the shuttle");
+  assert.equal(again.speed, 1, "the next L plays at normal speed again");
+  assert.equal(d.speed, -2);
+  assert.match(d.badge, /◀\s*2×/);
+  assert.ok(rate(back) < -1.6 && rate(back) > -2.4, `J J runs backward at twice the wall: ${rate(back)}`);
+});

@@ -2,7 +2,7 @@
 // the sources in a 9:16 stage, framed as the export frames it, the audio plan applied, captions
 // drawn over it from the same style model; a strip of the items and cues with a playhead; and the
 // caption edits a creator makes at the playhead.
-//   Space play/pause · J play backward · K pause · L play · ←/→ one frame · Shift+←/→ 5 s · Home/End
+//   Space play/pause · J play backward · K pause · L play (J or L again: 2×, 4×) · ←/→ one frame · Shift+←/→ 5 s · Home/End
 //   S split the piece · Delete the piece (or the marked range) · Ctrl+Z undo · Ctrl+Shift+Z redo
 //   I / O mark a range's start / end at the playhead · Esc forget the range
 //   Q cue starts at the playhead · W cue ends at the playhead · X split the cue at the playhead
@@ -15,7 +15,7 @@ import { formatDuration } from "../format";
 import type { FramingMode } from "../bindings/FramingMode";
 import type { Segment } from "../bindings/Segment";
 import { loadSegments, segments } from "../stores/segments";
-import { Composer, itemAt } from "../preview/composer";
+import { Composer, itemAt, MAX_SPEED } from "../preview/composer";
 import { mediaUrl } from "../stores/app";
 import { createPreviewPlan, editItems, makeProxies, redo, swapItem, undo } from "../stores/editor";
 import { filterJobs } from "../stores/jobs";
@@ -92,7 +92,10 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         (id) => mediaUrl(id, plan()?.proxied.includes(id) ? "proxy" : "media"),
         {
           time: setNow,
-          playing: setPlaying,
+          playing: (on) => {
+            setPlaying(on);
+            setShuttle((s) => (on ? Math.max(s, composer?.speed ?? 1) : Math.min(s, 0)));
+          },
           switched: () => setSwitches({ all: composer?.switches ?? 0, ready: composer?.readySwitches ?? 0 }),
         },
       );
@@ -108,14 +111,26 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   let seekCount = 0;
   /** The frame request of a backward run (J), 0 when none runs. */
   let backwardRaf = 0;
+  /** The shuttle: how fast, and which way, J/L run the playhead (1, 2, 4; negative backward; 0
+   * stopped), shown beside the time while not 1. */
+  const [shuttle, setShuttle] = createSignal(0);
   const seek = (t: number) => {
     if (!composer) return;
     cancelAnimationFrame(backwardRaf);
     backwardRaf = 0;
+    if (shuttle() < 0) setShuttle(0);
     const count = ++seekCount;
     const hold = composer.seek(t) || scrubbing();
     setScrubbing(hold);
     if (hold) void composer.shown().then(() => count === seekCount && setScrubbing(false));
+  };
+  /** L: play; L again while playing forward, twice as fast (up to [`MAX_SPEED`]). */
+  const playForward = () => {
+    if (!composer) return;
+    const faster = !stopBackward() && composer.playing;
+    const speed = faster ? Math.min(MAX_SPEED, composer.speed * 2) : 1;
+    void composer.play(speed);
+    if (faster) setShuttle(speed);
   };
   const toggle = () => {
     if (!stopBackward()) void (composer?.playing ? composer.pause() : composer?.play());
@@ -125,13 +140,19 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
    * picture as while dragging (the webview plays no video backward). It stops at the start, at
    * Space, K or L, or at any seek or drag, and the picture at the new time comes up. */
   const playBackward = () => {
-    if (!composer || backwardRaf) return;
+    if (!composer) return;
+    if (backwardRaf) {
+      // J again while running backward: twice as fast.
+      setShuttle((s) => Math.max(-MAX_SPEED, s * 2));
+      return;
+    }
     composer.pause();
+    setShuttle(-1);
     seekCount += 1;
     setScrubbing(true);
     let last = performance.now();
     const step = (at: number) => {
-      const t = Math.max(0, now() - Math.max(0, at - last) * 1e6);
+      const t = Math.max(0, now() + shuttle() * Math.max(0, at - last) * 1e6);
       last = at;
       composer?.scrub(t);
       backwardRaf = t > 0 ? requestAnimationFrame(step) : 0;
@@ -144,6 +165,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     if (!backwardRaf) return false;
     cancelAnimationFrame(backwardRaf);
     backwardRaf = 0;
+    setShuttle(0);
     seek(now());
     return true;
   };
@@ -192,10 +214,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     else if (key === "j" || key === "J") playBackward();
     else if (key === "k" || key === "K") {
       if (!stopBackward()) composer?.pause();
-    } else if (key === "l" || key === "L") {
-      stopBackward();
-      void composer?.play();
-    }
+    } else if (key === "l" || key === "L") playForward();
     else if (key === "ArrowLeft" || key === "ArrowRight") {
       composer?.pause();
       const step = event.shiftKey ? 5 * NS : frameNs();
@@ -356,6 +375,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       data-frame-drift-mean-ms={driftMs().frame.mean}
       data-frame-ahead-mean-ms={driftMs().ahead}
       data-clock={clock()}
+      data-speed={shuttle()}
       data-ready-switches={switches().ready}
       tabIndex={0}
       ref={root}
@@ -400,6 +420,12 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         <span data-testid="editor-time">
           {formatDuration(now() / NS)} / {formatDuration(duration() / NS)}
         </span>
+        <Show when={shuttle() !== 0 && shuttle() !== 1}>
+          <span class="shuttle" data-testid="editor-speed" title="J/L again: faster · K: stop">
+            {shuttle() < 0 ? "◀ " : "▶ "}
+            {Math.abs(shuttle())}×
+          </span>
+        </Show>
         <Show when={(plan()?.unproxied.length ?? 0) > 0}>
           <span class="muted" data-testid="proxy-state" title="Large or unusual footage plays from a small copy in the preview; the export always uses the original">
             Making 540p preview copies{proxyProgress() !== null ? ` (${Math.round(proxyProgress()! * 100)} %)` : ""}…
@@ -516,7 +542,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       <p class="error" role="alert">
         {error()}
       </p>
-      <p class="muted keys">Space play · J/K/L back/stop/play · ←/→ frame · Shift 5 s · S split · Del delete · Ctrl+Z undo · Q/W cue start/end here · X split cue · drag the picture to reframe</p>
+      <p class="muted keys">Space play · J/K/L back/stop/play (again: 2×, 4×) · ←/→ frame · Shift 5 s · S split · Del delete · Ctrl+Z undo · Q/W cue start/end here · X split cue · drag the picture to reframe</p>
     </aside>
   );
 }

@@ -27,6 +27,9 @@ const LEAD_FIRST_NS = 60e6;
 /** The share of its distance to the voice-over the clock moves each frame while the voice-over is
  * the clock: it follows the voice within a few frames without passing on its position's jitter. */
 const VOICE_PULL = 0.25;
+/** The fastest shuttle speed (L pressed again while playing doubles it up to this). Faster, this
+ * webview decodes too few frames to show anything but the clock's seeks. */
+export const MAX_SPEED = 4;
 
 /** The gain of `points` at `t`, read as the export reads them (linear between points). */
 export function gainAt(points: GainPoint[], t: number): number {
@@ -109,6 +112,8 @@ export class Composer {
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
   private voiceIsClock = false;
+  /** How fast the timeline plays (1 normal; 2 and 4 from repeated L). */
+  private rate = 1;
   /** How long before its switch an item's video starts, per source file, so that its picture is
    * moving and on time when shown: learned from how far behind (or ahead) each one shows once
    * started. Per file, because files differ: in the editor benchmark the pieces of some files
@@ -203,7 +208,30 @@ export class Composer {
   /** The timeline time, ns. */
   now(): number {
     if (!this.on) return this.position;
-    return Math.min(this.plan.duration_ns, this.clockNs + (performance.now() - this.clockPerf) * 1e6);
+    return Math.min(this.plan.duration_ns, this.clockNs + (performance.now() - this.clockPerf) * 1e6 * this.rate);
+  }
+
+  /** How fast playback runs (1 normal). */
+  get speed(): number {
+    return this.rate;
+  }
+
+  /** Play on at `speed` × normal (from the time now, every medium at that rate). Each change of a
+   * playing medium's rate is a seek inside this webview, so the media are left to start again
+   * (see [`STARTING_MS`]) before the clock corrects them. */
+  setSpeed(speed: number): void {
+    const rate = Math.max(1, Math.min(MAX_SPEED, speed));
+    if (rate === this.rate) return;
+    const t = this.now();
+    this.rate = rate;
+    this.restartClock(t);
+    const now = performance.now();
+    // A paused medium takes the rate when it starts (see [`start`]).
+    for (const media of [this.slots[0].video, this.slots[1].video, this.el.voice, this.el.music]) {
+      if (media.paused) continue;
+      media.playbackRate = rate;
+      this.startedAt.set(media, now);
+    }
   }
 
   /** A new plan (after an edit): the same time is shown from the new timeline at once. */
@@ -225,8 +253,11 @@ export class Composer {
     this.show(this.now());
   }
 
-  async play(): Promise<void> {
-    if (this.on || this.plan.items.length === 0) return;
+  /** Play from the playhead at `speed` × normal; already playing, change to that speed. */
+  async play(speed = 1): Promise<void> {
+    if (this.on) return this.setSpeed(speed);
+    if (this.plan.items.length === 0) return;
+    this.setSpeed(speed);
     if (this.position >= this.plan.duration_ns - 1e6) this.position = 0;
     this.show(this.position);
     const active = this.slots[this.active];
@@ -254,6 +285,8 @@ export class Composer {
     this.position = this.now();
     this.on = false;
     this.voiceIsClock = false;
+    // The next play starts at normal speed; the media take it as they start.
+    this.rate = 1;
     cancelAnimationFrame(this.raf);
     for (const slot of this.slots) this.halt(slot.video);
     this.halt(this.el.voice);
@@ -307,6 +340,7 @@ export class Composer {
   /** Play a paused medium, noting when it started; settles once it plays. */
   private start(media: HTMLMediaElement): Promise<void> {
     if (!media.paused) return Promise.resolve();
+    if (media.playbackRate !== this.rate) media.playbackRate = this.rate;
     this.startedAt.set(media, performance.now());
     return media.play().catch(() => undefined);
   }
@@ -392,7 +426,7 @@ export class Composer {
   private startEarly(index: number, t: number): void {
     const idle = this.slots[1 - this.active];
     const next = this.plan.items[index + 1];
-    if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.leadOf(next.source_id)) return;
+    if (!next?.has_video || idle.index !== index + 1 || t < next.start - this.leadOf(next.source_id) * this.rate) return;
     if (!idle.video.paused || idle.opening || idle.pendingSeek !== null || idle.video.seeking) return;
     idle.video.volume = 0;
     void this.start(idle.video);
@@ -412,7 +446,8 @@ export class Composer {
     const drift = shownNs - wantNs;
     // A drift this large is a stall or a jump, not the start-up lag: the clock's seek answers it.
     if (Math.abs(drift) > SEEK_NS) return;
-    this.leads.set(learning.sourceId, Math.max(0, Math.min(LEAD_MAX_NS, this.leadOf(learning.sourceId) - drift / 2)));
+    // The lead is a lag in wall time: at 2× the same lag puts the picture twice as far off.
+    this.leads.set(learning.sourceId, Math.max(0, Math.min(LEAD_MAX_NS, this.leadOf(learning.sourceId) - drift / this.rate / 2)));
   }
 
   private preloadNext(index: number): void {
