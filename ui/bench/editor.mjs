@@ -1,7 +1,8 @@
 // Editor speed in the real window (issue 11), reported, never asserted:
 //   1. time from an edit (split, undo, swap, trim) to the first frame of the changed preview;
 //   2. frames shown around each item switch while playing (gaps = a frozen or black picture);
-//   3. the picture's drift from the timeline clock over a whole playback;
+//   3. the picture's drift from the timeline clock over a whole playback, and again with a
+//      voice-over as the clock;
 //   4. frame times while scrubbing a 30-piece variant;
 //   5. a click onto a piece of a file not open yet: time to the filmstrip tile and to the picture;
 // and, as the earlier version's way to see an edit, the time to render the variant (draft).
@@ -191,6 +192,52 @@ try {
   };
   await harness.screenshot(browser, artifacts, "bench-editor-end");
 
+  // 3b. The same playback with a voice-over (the speech footage's own recording, from 0 s): the
+  // voice is the clock while a part of it plays, so the pictures follow an audio element's clock.
+  // Drift of the picture from that clock, and how much of the playback ran on it (sampled).
+  const sources = await call("sources_list", { projectId });
+  const speech = sources.find((s) => /speech_silence/.test(s.file_name));
+  if (speech) {
+    // Through the variant's own menu, as a creator lays one (the editor's plan follows the store).
+    const details = await $('[data-testid="variant-speech"]');
+    if (!(await details.getProperty("open"))) await (await $('[data-testid="variant-speech"] summary')).click();
+    const voiceSelect = await $('[data-testid="voiceover"]');
+    await voiceSelect.scrollIntoView({ block: "center" });
+    await voiceSelect.selectByAttribute("value", speech.id);
+    await browser.waitUntil(async () => (await call("clips_list", { projectId }))[0].timeline.voiceover?.asset_id === speech.id, { timeout: 10_000 });
+    await browser.pause(1000);
+    await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+    const voicePlays = [];
+    while (voicePlays.length * plan.duration_ns < 60e9) {
+      await browser.keys("Home");
+      await (await $('[data-testid="editor-play"]')).click();
+      await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 10_000, timeoutMsg: "playback did not start" });
+      const clocks = { voice: 0, wall: 0 };
+      while ((await editor.getAttribute("data-playing")) === "true") {
+        clocks[(await editor.getAttribute("data-clock")) === "voice" ? "voice" : "wall"] += 1;
+        await browser.pause(200);
+      }
+      voicePlays.push({
+        drift_mean_ms: Number(await editor.getAttribute("data-drift-mean-ms")),
+        drift_max_ms: Number(await editor.getAttribute("data-drift-max-ms")),
+        frame_drift_mean_ms: Number(await editor.getAttribute("data-frame-drift-mean-ms")),
+        on_voice_clock: Math.round((100 * clocks.voice) / Math.max(1, clocks.voice + clocks.wall)) / 100,
+      });
+    }
+    const mean = (key) => Math.round((10 * voicePlays.reduce((sum, p) => sum + p[key], 0)) / voicePlays.length) / 10;
+    report.playback_with_voiceover = {
+      voiceover: speech.file_name,
+      played_s: (voicePlays.length * plan.duration_ns) / 1e9,
+      drift_mean_ms: mean("drift_mean_ms"),
+      drift_max_ms: Math.max(...voicePlays.map((p) => p.drift_max_ms)),
+      frame_drift_mean_ms: mean("frame_drift_mean_ms"),
+      on_voice_clock: mean("on_voice_clock"),
+      each: voicePlays,
+    };
+    await (await $('[data-testid="voiceover"]')).selectByAttribute("value", "");
+    await browser.waitUntil(async () => (await call("clips_list", { projectId }))[0].timeline.voiceover === null, { timeout: 10_000 });
+  } else report.playback_with_voiceover = "no speech source imported";
+
   // 5. Click a piece of a file neither video holds: from the click to the filmstrip tile standing
   // in, and to the video's own picture (opening a file takes this webview most of a second).
   report.seek_to_unopened_file = [];
@@ -337,28 +384,44 @@ try {
     proxied,
     plan.proxied.length ? "proxy" : "media",
   );
-  report.bare_video = await browser.executeAsync((url, done) => {
-    const video = document.createElement("video");
-    video.muted = true;
-    video.style.cssText = "position:fixed;left:0;top:0;width:320px;height:180px;z-index:9999";
-    document.body.appendChild(video);
-    const shown = [];
-    const onFrame = (now) => {
-      shown.push(now);
+  // The same video as the stage shows it (its size there) and with its sound, to tell the
+  // webview's own cost of each from the composer's.
+  const stageRect = await browser.execute(() => {
+    const r = document.querySelector('[data-testid="stage"]').getBoundingClientRect();
+    return { width: Math.round(r.width), height: Math.round(r.height) };
+  });
+  const bareVideo = (url, muted, width, height) =>
+    browser.executeAsync((url, muted, width, height, done) => {
+      const video = document.createElement("video");
+      video.muted = muted;
+      video.style.cssText = `position:fixed;left:0;top:0;width:${width}px;height:${height}px;z-index:9999;object-fit:cover`;
+      document.body.appendChild(video);
+      const shown = [];
+      const onFrame = (now) => {
+        shown.push(now);
+        video.requestVideoFrameCallback(onFrame);
+      };
       video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-    video.src = url;
-    video.addEventListener("loadeddata", () => {
-      void video.play();
-      setTimeout(() => {
-        video.pause();
-        video.remove();
-        const gaps = shown.slice(1).map((t, i) => t - shown[i]).sort((a, b) => a - b);
-        done({ url: url.replace(/^.*\/sources\//, ""), frames: shown.length, median_gap_ms: gaps[Math.floor(gaps.length / 2)] });
-      }, 4000);
-    }, { once: true });
-  }, bareUrl);
+      video.src = url;
+      video.addEventListener("loadeddata", () => {
+        void video.play();
+        setTimeout(() => {
+          video.pause();
+          video.remove();
+          const gaps = shown.slice(1).map((t, i) => t - shown[i]).sort((a, b) => a - b);
+          done({ url: url.replace(/^.*\/sources\//, ""), muted, size: `${width}x${height}`, frames: shown.length, median_gap_ms: gaps[Math.floor(gaps.length / 2)] });
+        }, 4000);
+      }, { once: true });
+    }, url, muted, width, height);
+  report.bare_video = await bareVideo(bareUrl, true, 320, 180);
+  // Each file the variant plays, as the preview plays it (its copy where it has one), alone at the
+  // stage's size with its sound.
+  report.bare_video_each_file = [];
+  for (const id of new Set(plan.items.map((item) => item.source_id))) {
+    const url = bareUrl.replace(/\/sources\/[^/]+\/[a-z-]+$/, `/sources/${id}/${plan.proxied.includes(id) ? "proxy" : "media"}`);
+    const name = (await call("sources_list", { projectId })).find((s) => s.id === id)?.file_name;
+    report.bare_video_each_file.push({ file: name, ...(await bareVideo(url, false, stageRect.width, stageRect.height)) });
+  }
 
   // The earlier version's way to see an edit: render the variant (draft preset) and wait.
   const out = mkdtempSync(path.join(os.tmpdir(), "ef-bench-render-"));

@@ -1384,3 +1384,38 @@ test("L again plays twice as fast, picture and all; J again runs backward twice 
   assert.match(d.badge, /◀\s*2×/);
   assert.ok(rate(back) < -1.6 && rate(back) > -2.4, `J J runs backward at twice the wall: ${rate(back)}`);
 });
+
+test("while playing, the caption over the picture is always the cue at the clock, also where the window hears the time only a few times a second", async () => {
+  // The Talk variant is still open (previous tests), captioned two words a cue.
+  const editor = await browser.$('[data-testid="editor"]');
+  await editor.waitForDisplayed({ timeout: 5000 });
+  const projectId = await browser.execute(() => document.querySelector(".project-list li.selected")?.dataset.projectId);
+  const cues = (await invoke("clips_list", { projectId })).value[0].timeline.captions.cues;
+  assert.ok(cues.length >= 3, `captioned: ${cues.length} cues`);
+  await browser.execute(() => document.querySelector('[data-testid="editor"]').focus());
+  await browser.keys("Home");
+  await browser.keys("l");
+  await browser.waitUntil(async () => (await editor.getAttribute("data-playing")) === "true", { timeout: 5000, timeoutMsg: "L did not play" });
+  // Every display frame for 4 s: the clock and the caption shown.
+  const seen = await browser.executeAsync((done) => {
+    const out = [];
+    const start = performance.now();
+    const tick = () => {
+      const editor = document.querySelector('[data-testid="editor"]');
+      out.push({
+        now: Number(editor.dataset.now),
+        updates: editor.dataset.windowUpdates,
+        caption: (editor.querySelector('[data-testid="caption-text"]')?.textContent ?? "").trim(),
+      });
+      if (performance.now() - start < 4000) requestAnimationFrame(tick);
+      else done(out);
+    };
+    requestAnimationFrame(tick);
+  });
+  await browser.keys("k");
+  const wrong = seen.filter((s) => (cues.find((c) => s.now >= c.start && s.now < c.end)?.text ?? "") !== s.caption);
+  const shownCues = new Set(seen.map((s) => s.caption).filter(Boolean));
+  console.log(`captions while playing: ${seen.length} frames, ${shownCues.size} cues shown, ${wrong.length} off; window updates: ${seen[seen.length - 1].updates}`);
+  assert.ok(shownCues.size >= 3, `several cues came and went: ${[...shownCues]}`);
+  assert.deepEqual(wrong, [], "each frame shows the cue at the clock");
+});

@@ -35,6 +35,9 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   let voice!: HTMLAudioElement;
   let music!: HTMLAudioElement;
   const [now, setNow] = createSignal(0);
+  /** The preview's clock at every display frame while playing (`now` may be told less often, see
+   * `Composer.tell`): what is read rather than seen. */
+  const [clockNs, setClockNs] = createSignal(0);
   const [playing, setPlaying] = createSignal(false);
   const [error, setError] = createSignal("");
   const [switches, setSwitches] = createSignal({ all: 0, ready: 0 });
@@ -67,7 +70,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   const frameNs = () => NS / (plan()?.fps ?? 30);
   /** The picture's distance from the timeline clock while playing, ms (read as time moves). */
   const driftMs = () => {
-    void now();
+    void clockNs();
     const ms = (d: { max: number; sum: number; count: number } | undefined) => ({
       max: d ? (d.max / 1e6).toFixed(1) : "",
       mean: d?.count ? (d.sum / d.count / 1e6).toFixed(1) : "",
@@ -77,7 +80,7 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   };
   /** What the preview's clock follows while playing (read as time moves). */
   const clock = () => {
-    void now();
+    void clockNs();
     return composer?.clock ?? "wall";
   };
   const duration = () => plan()?.duration_ns ?? 0;
@@ -91,7 +94,11 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
         p,
         (id) => mediaUrl(id, plan()?.proxied.includes(id) ? "proxy" : "media"),
         {
-          time: setNow,
+          time: (t) => {
+            setNow(t);
+            setClockNs(t);
+          },
+          clock: setClockNs,
           playing: (on) => {
             setPlaying(on);
             setShuttle((s) => (on ? Math.max(s, composer?.speed ?? 1) : Math.min(s, 0)));
@@ -102,7 +109,22 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
       composer.resize(STAGE_HEIGHT);
     } else composer.setPlan(p);
   });
-  onMount(() => root.focus());
+  // A caption, and a highlighted word, shows at its time even where the window hears the time
+  // only a few times a second while playing.
+  createEffect(() => {
+    void plan();
+    composer?.setMoments(cues().flatMap((c) => [c.start, c.end, ...c.words.map((w) => w.start)]));
+  });
+  /** How the window follows playback here (read as time moves; see `Composer.tell`). */
+  const windowUpdates = () => {
+    void clockNs();
+    return composer?.windowUpdates ?? "every-frame";
+  };
+  onMount(() => {
+    root.focus();
+    // A click that acts at the playhead while playing acts at the clock's exact time.
+    root.addEventListener("pointerdown", () => composer?.sync(), { capture: true });
+  });
   onCleanup(() => composer?.dispose());
 
   /** A seek that opens another file (about a second here), or ends a drag of the playhead, keeps
@@ -208,6 +230,8 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
   };
 
   const onKey = (event: KeyboardEvent) => {
+    // What acts at the playhead acts at the clock's exact time.
+    composer?.sync();
     if ((event.target as HTMLElement).matches("input, textarea, select")) return;
     const key = event.key;
     if (key === " ") toggle();
@@ -366,7 +390,8 @@ export function Editor(props: { clip: Clip; onClose: () => void }) {
     <aside
       class="editor"
       data-testid="editor"
-      data-now={Math.round(now())}
+      data-now={Math.round(clockNs())}
+      data-window-updates={windowUpdates()}
       data-playing={playing()}
       data-switches={switches().all}
       data-drift-max-ms={driftMs().max}

@@ -27,6 +27,14 @@ const LEAD_FIRST_NS = 60e6;
 /** The share of its distance to the voice-over the clock moves each frame while the voice-over is
  * the clock: it follows the voice within a few frames without passing on its position's jitter. */
 const VOICE_PULL = 0.25;
+/** A webview whose display frames take longer than this while playing (ms, median of the first
+ * [`FRAMES_TO_JUDGE`]) repaints slowly: without a GPU, every change on the page costs a
+ * whole-window composite. There the window is told the time less often (see [`tell`]). */
+const SLOW_FRAME_MS = 40;
+const FRAMES_TO_JUDGE = 20;
+/** How often a slow window hears the time while playing (ms), besides at each moment given by
+ * [`Composer.setMoments`]. */
+const SLOW_TELL_MS = 200;
 /** The fastest shuttle speed (L pressed again while playing doubles it up to this). Faster, this
  * webview decodes too few frames to show anything but the clock's seeks. */
 export const MAX_SPEED = 4;
@@ -88,7 +96,10 @@ export interface Elements {
 
 /** What the composer tells the window: the time shown, and that a frame of item `index` is up. */
 export interface Listener {
+  /** The time to show: the playhead, the time, the caption. */
   time(ns: number): void;
+  /** The clock at every display frame while playing, for what is read rather than seen. */
+  clock?(ns: number): void;
   playing(on: boolean): void;
   switched?(index: number): void;
 }
@@ -112,6 +123,14 @@ export class Composer {
   /** When each medium last started playing or seeking (performance.now()). */
   private startedAt = new WeakMap<HTMLMediaElement, number>();
   private voiceIsClock = false;
+  /** Times at which the window must hear the time at once (cue edges: a caption shows on time). */
+  private moments: number[] = [];
+  /** The time the window last heard while playing, and when (performance.now()). */
+  private told = { t: 0, perf: 0 };
+  /** This webview repaints slowly (judged once, from the first frames played). */
+  private slowWindow = false;
+  private frameGaps: number[] = [];
+  private lastFrameAt = 0;
   /** How fast the timeline plays (1 normal; 2 and 4 from repeated L). */
   private rate = 1;
   /** How long before its switch an item's video starts, per source file, so that its picture is
@@ -211,6 +230,22 @@ export class Composer {
     return Math.min(this.plan.duration_ns, this.clockNs + (performance.now() - this.clockPerf) * 1e6 * this.rate);
   }
 
+  /** How the window hears the time while playing: at every display frame, or, in a webview that
+   * repaints slowly, a few times a second and at each moment. */
+  get windowUpdates(): "every-frame" | "throttled" {
+    return this.slowWindow ? "throttled" : "every-frame";
+  }
+
+  /** Times (ns) the window must hear at once when playing crosses them. */
+  setMoments(moments: number[]): void {
+    this.moments = [...moments].sort((a, b) => a - b);
+  }
+
+  /** Tell the window the exact time now (before it acts at the playhead while playing). */
+  sync(): void {
+    if (this.on) this.tell(this.now(), true);
+  }
+
   /** How fast playback runs (1 normal). */
   get speed(): number {
     return this.rate;
@@ -271,9 +306,12 @@ export class Composer {
     this.frameDrift = { max: 0, sum: 0, count: 0, ahead: 0 };
     performance.mark("preview-play");
     this.restartClock(this.position);
+    this.told = { t: this.position, perf: performance.now() };
+    this.lastFrameAt = 0;
     this.listener.playing(true);
-    const tick = () => {
+    const tick = (at: number) => {
       if (!this.on) return;
+      this.judgeWindow(at);
       this.follow(this.followVoiceClock(this.now()));
       this.raf = requestAnimationFrame(tick);
     };
@@ -514,6 +552,32 @@ export class Composer {
     this.startEarly(index, t);
     this.applySound(t);
     if (item.backdrop) this.drawBackdrop();
+    this.tell(t);
+  }
+
+  /** Time the first display frames of playing, once: a median over [`SLOW_FRAME_MS`] marks a
+   * webview that repaints slowly. */
+  private judgeWindow(at: number): void {
+    if (this.frameGaps.length >= FRAMES_TO_JUDGE) return;
+    if (this.lastFrameAt) this.frameGaps.push(at - this.lastFrameAt);
+    this.lastFrameAt = at;
+    if (this.frameGaps.length < FRAMES_TO_JUDGE) return;
+    const sorted = [...this.frameGaps].sort((a, b) => a - b);
+    this.slowWindow = sorted[Math.floor(sorted.length / 2)] > SLOW_FRAME_MS;
+  }
+
+  /** Tell the window the time while playing. Where the webview repaints slowly, the playhead,
+   * time and caption change only every [`SLOW_TELL_MS`] and at each moment crossed: every change
+   * on the page costs such a webview a whole-window composite, and one every display frame halved
+   * the pictures it presented (the editor benchmark under Xvfb: a picture every 77-96 ms, every
+   * 46-47 ms told 4 times a second, as a bare video plays). */
+  private tell(t: number, force = false): void {
+    this.listener.clock?.(t);
+    const now = performance.now();
+    const [from, to] = this.told.t <= t ? [this.told.t, t] : [t, this.told.t];
+    const crossed = this.moments.some((m) => m > from && m <= to);
+    if (this.slowWindow && !force && !crossed && now - this.told.perf < SLOW_TELL_MS) return;
+    this.told = { t, perf: now };
     this.listener.time(t);
   }
 
