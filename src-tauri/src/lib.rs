@@ -5,6 +5,7 @@
 mod bindings;
 mod commands;
 mod state;
+mod webview_rendering;
 
 use std::sync::Arc;
 
@@ -32,6 +33,8 @@ fn content_security_policy(media_origin: &str) -> String {
 }
 
 pub fn run() {
+    // Before any thread or the web view: it sets an environment variable WebKit reads.
+    let rendering = webview_rendering::choose();
     let log = logging::init(
         app_dirs::log_dir().ok().as_deref(),
         "edit-factory-app",
@@ -60,7 +63,7 @@ pub fn run() {
     context.config_mut().app.security.csp = Some(tauri::utils::config::Csp::Policy(
         content_security_policy(&media_origin),
     ));
-    tracing::info!(library = %state.library.dir().display(), "Edit Factory starting");
+    tracing::info!(library = %state.library.dir().display(), ?rendering, "Edit Factory starting");
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)

@@ -161,6 +161,9 @@ try {
         switches: switches.length,
         worst_gap_at_switch_ms: Math.max(0, ...gaps),
         switches_with_a_held_frame: gaps.filter((g) => g > 2.5 * (1000 / fps)).length,
+        // Beside the median gap of the whole play: how much longer the picture waits at a switch
+        // than this webview's usual wait between pictures.
+        median_gap_at_switch_ms: [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)],
         median_gap_ms: all.sort((a, b) => a - b)[Math.floor(all.length / 2)],
       };
     }, plan.fps);
