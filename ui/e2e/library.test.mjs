@@ -395,9 +395,13 @@ test("mark a segment with I and O in the segment player and find it in the libra
     { timeout: 5000, timeoutMsg: "the keyword did not stick" },
   );
   await (await browser.$('[data-testid="segment-editor"] button[aria-label="Favourite"]')).click();
+  // The star is saved by the engine and then shown: the row may be listed before it is.
   await browser.waitUntil(
-    async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="segment-row"]')].map((r) => r.textContent).join("|"))).includes("1.00–3.00 s"),
-    { timeout: 10_000, timeoutMsg: "the segment is not in the library" },
+    async () => {
+      const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid="segment-row"]')].map((r) => r.textContent));
+      return rows.some((r) => r.includes("1.00–3.00 s") && r.includes("★"));
+    },
+    { timeout: 10_000, timeoutMsg: "the starred segment is not in the library" },
   );
   const row = await browser.execute(() => document.querySelector('[data-testid="segment-row"]').textContent);
   assert.match(row, /★/);
