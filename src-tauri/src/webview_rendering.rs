@@ -56,17 +56,17 @@ mod tests {
     use super::has_render_node;
 
     #[test]
-    fn a_render_node_means_a_gpu() {
+    fn a_render_node_means_a_gpu() -> std::io::Result<()> {
         let dri = std::env::temp_dir().join(format!("ef-dri-{}", std::process::id()));
         assert!(!has_render_node(&dri), "no folder: no GPU");
-        std::fs::create_dir_all(&dri).unwrap();
-        std::fs::write(dri.join("card0"), b"").unwrap();
+        std::fs::create_dir_all(&dri)?;
+        std::fs::write(dri.join("card0"), b"")?;
         assert!(
             !has_render_node(&dri),
             "a display card alone is not a render node"
         );
-        std::fs::write(dri.join("renderD128"), b"").unwrap();
+        std::fs::write(dri.join("renderD128"), b"")?;
         assert!(has_render_node(&dri));
-        std::fs::remove_dir_all(&dri).unwrap();
+        std::fs::remove_dir_all(&dri)
     }
 }
