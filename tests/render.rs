@@ -203,6 +203,28 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
         "{result:?}"
     );
 
+    // Cancelled at its first step, while the sound still waits for the loudness measured beside
+    // the render: both stop.
+    let cancel = CancelToken::new();
+    let result = render::export(
+        &library,
+        &full,
+        &preset,
+        "x264enc",
+        &out,
+        &cancel,
+        |_, _| cancel.cancel(),
+    );
+    assert!(
+        matches!(
+            result,
+            Err(RenderError::Media(
+                edit_factory::media::MediaError::Cancelled
+            ))
+        ),
+        "{result:?}"
+    );
+
     // A source changed or deleted after it was imported (the library has not checked it since).
     let copy = dir.path().join("copy.mp4");
     std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &copy).unwrap();

@@ -82,6 +82,22 @@ fn asset(placed_path: &std::path::Path, shown: &str) -> Result<ges::UriClipAsset
     })
 }
 
+/// Open every file `layout` plays (and the silence under it) in GES's shared asset cache, so
+/// timelines composed at once on several threads find them there instead of each opening them.
+pub(super) fn load_assets(layout: &Layout) -> Result<(), RenderError> {
+    for p in &layout.items {
+        asset(&p.file, &p.source.path)?;
+    }
+    for (extra, _) in layout.voiceover.iter() {
+        asset(&extra.file, &extra.source.path)?;
+    }
+    for (extra, _) in layout.music.iter() {
+        asset(&extra.file, &extra.source.path)?;
+    }
+    ges::Asset::request::<ges::TestClip>(None).map_err(err)?;
+    Ok(())
+}
+
 /// Lay out `layout` for `preset`; `audio_only` leaves the picture out (to measure the sound).
 pub(super) fn compose(
     layout: &Layout,

@@ -1,12 +1,12 @@
 //! The encode chain behind the GES timeline: H.264 with every x264 setting explicit, the sound
 //! brought to the loudness target (a measured linear gain, then the precomputed true-peak
-//! limiting envelope, see [`super::limiter`]) and encoded to AAC 48 kHz, muxed to MP4 with the
-//! index at the front.
+//! limiting envelope, see [`super::limiter`] and [`super::leveling`]) and encoded to AAC 48 kHz,
+//! muxed to MP4 with the index at the front.
 //!
 //! ```text
-//! timeline ─ video ─ queue ─ videoconvert ─ [assrender] ─ I420 ─ x264enc ─ h264 High ─ h264parse ─┐
-//!          ─ audio ─ queue ─ volume ─ volume ─ volume (limiter) ─ audioconvert ─ audioresample ─    mp4mux ─ filesink
-//!                    48 kHz F32 (cut at the end) ─ audioconvert ─ AAC ─ aacparse ────────────────┘
+//! timeline ─ video ─ queue ─ videoconvert ─ [assrender] ─ I420 ─ x264enc ─ h264 High ─ h264parse ─ queue ─┐
+//!          ─ audio ─ queue ─ volume ─ volume ─ audioconvert ─ volume (limiter) ─ audioresample ─          mp4mux ─ filesink
+//!                    48 kHz F32 (cut at the end) ─ audioconvert ─ AAC ─ aacparse ────────────────────────┘
 //! ```
 
 use std::path::Path;
@@ -18,6 +18,7 @@ use gstreamer::prelude::*;
 use gstreamer_editing_services as ges;
 
 use super::compose::compose;
+use super::leveling::{Leveling, Stage};
 use super::{Layout, Preset, RenderError};
 use crate::jobs::CancelToken;
 use crate::media::pipeline::{make, Activity, BusEvent, PipelineGuard, Watch};
@@ -161,23 +162,15 @@ fn continuous_sound(first: &gst::Element) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// A `volume` that follows the limiter's envelope (stream time: the sound is one segment from
-/// zero by then).
-fn limiting_volume(points: &super::envelope::Points) -> Result<gst::Element, RenderError> {
-    use gstreamer_controller as gst_controller;
-    use gstreamer_controller::prelude::*;
-    let volume = make("volume")?;
-    let control = gst_controller::InterpolationControlSource::new();
-    control.set_mode(gst_controller::InterpolationMode::Linear);
-    for &(t, gain) in points {
-        control.set(
-            gst::ClockTime::from_nseconds(t.max(0) as u64),
-            gain.clamp(0.0, 1.0),
-        );
-    }
-    let binding = gst_controller::DirectControlBinding::new_absolute(&volume, "volume", &control);
-    volume.add_control_binding(&binding).map_err(err)?;
-    Ok(volume)
+/// Encoded picture waits here while the sound is held for its level (see [`super::leveling`]), so
+/// the picture's encoding goes on instead of stopping at the muxer. Bounded by size only: a long
+/// timeline's measurement can take a while, and the encoded picture is small.
+fn waiting_room() -> Result<gst::Element, RenderError> {
+    let queue = make("queue")?;
+    queue.set_property("max-size-time", 0u64);
+    queue.set_property("max-size-buffers", 0u32);
+    queue.set_property("max-size-bytes", 256u32 * 1024 * 1024);
+    Ok(queue)
 }
 
 /// Render `layout` to `out` (`total_ns` long) with the H.264 encoder `encoder_name`.
@@ -187,8 +180,7 @@ pub(super) fn render(
     preset: &Preset,
     encoder_name: &str,
     captions: Option<&crate::captions::ass::Track>,
-    gain_db: f64,
-    limiter: Option<&super::envelope::Points>,
+    leveling: &mut Leveling,
     total_ns: u64,
     out: &Path,
     cancel: &CancelToken,
@@ -227,6 +219,7 @@ pub(super) fn render(
         encoder,
         caps("video/x-h264", &[("profile", "high".to_send_value())])?,
         make("h264parse")?,
+        waiting_room()?,
     ]);
     // assrender is in the pipeline already (with its text source).
     let fresh: Vec<gst::Element> = video_chain
@@ -237,18 +230,16 @@ pub(super) fn render(
     pipeline.add_many(&fresh).map_err(err)?;
     gst::Element::link_many(&video_chain).map_err(err)?;
     restamp(&video_chain[0], preset, total_ns)?;
-    // The gain may exceed one volume element's ×10.
-    let gain = 10f64.powf(gain_db / 20.0);
-    let coarse = make("volume")?;
-    coarse.set_property("volume", gain.min(10.0));
-    let fine = make("volume")?;
-    fine.set_property("volume", (gain / 10.0).clamp(1.0, 10.0));
+    let mut level = Stage::new()?;
     let aac = make("avenc_aac")?;
     aac.set_property("bitrate", (preset.audio_kbps * 1000) as i32);
-    let mut audio_chain = vec![make("queue")?, coarse, fine, make("audioconvert")?];
-    if let Some(points) = limiter {
-        audio_chain.push(limiting_volume(points)?);
-    }
+    let mut audio_chain = vec![
+        make("queue")?,
+        level.coarse.clone(),
+        level.fine.clone(),
+        make("audioconvert")?,
+        level.limiting.clone(),
+    ];
     if layout.audio.denoise {
         // The denoiser's output is not the same from one pass to the next (it carries state across
         // GES's seeks), so the envelope measured beforehand can miss its peaks by 3 dB: a hard limit
@@ -298,6 +289,7 @@ pub(super) fn render(
         &audio_chain[0],
         &audio_chain[audio_chain.len() - 1],
     )?;
+    level.start(leveling)?;
 
     let total = composed.timeline.duration();
     let activity = Activity::watch(&pipeline);
@@ -312,8 +304,12 @@ pub(super) fn render(
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|e| err(format!("could not start: {e}")))?;
+        let mut held = true;
         loop {
-            match watch.poll(Duration::from_millis(100)) {
+            held = held && level.settle(leveling)?;
+            // A held sound is let go soon after its level arrives.
+            let slice = Duration::from_millis(if held { 20 } else { 100 });
+            match watch.poll(slice) {
                 Ok(Some(BusEvent::Eos)) => return Ok(()),
                 Ok(_) => {}
                 Err(e) => return Err(RenderError::Media(e)),

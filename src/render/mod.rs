@@ -5,8 +5,9 @@
 //! does the frame-accurate cutting, rotation, conforming every item to the preset's size and
 //! constant frame rate, gaps and silence for items without sound, and mixing. Its output pads feed
 //! our own encode chain ([`encode`]) instead of GES's render mode, because the sound needs a
-//! loudness stage GES cannot insert: a linear gain measured beforehand ([`loudness`], over the
-//! same composition without its picture) and a true-peak limiting envelope computed from that
+//! loudness stage GES cannot insert: a linear gain measured over the same composition without its
+//! picture ([`loudness`]; the first render runs beside that measurement and holds its sound until
+//! the gain is known, [`leveling`]) and a true-peak limiting envelope computed from that
 //! measurement ([`limiter`]). Every export is re-read and checked before it is kept ([`verify`]).
 
 mod burn;
@@ -15,6 +16,7 @@ mod conform;
 mod encode;
 pub mod encoders;
 pub mod envelope;
+mod leveling;
 mod limiter;
 pub mod loudness;
 pub mod placement;
@@ -36,6 +38,7 @@ use crate::library::sources::Source;
 use crate::library::Library;
 use crate::media::MediaError;
 use crate::timeline::{validate, Item, Problem, Timeline};
+use leveling::{Level, Leveling};
 pub use preset::Preset;
 
 #[derive(Debug, thiserror::Error)]
@@ -251,24 +254,6 @@ pub fn export(
             None => None,
         },
     };
-    progress(0.0, "measuring loudness");
-    let measured = loudness::measure(&layout, preset, cancel, |f| {
-        progress(f * 0.15, "measuring loudness")
-    })?;
-    let audible = loudness::held_to_target(&measured, timeline);
-    let mut gain_db = if audible {
-        loudness::gain_db(&measured, preset)
-    } else {
-        0.0
-    };
-    // A little under the ceiling: AAC encoding adds up to a few tenths of a dB of overshoot (−1.3 dBTP came out at −1.0).
-    let mut ceiling_db = preset.true_peak_dbtp - 0.5;
-    tracing::info!(
-        lufs = ?measured.integrated_lufs,
-        true_peak = ?measured.true_peak_dbtp,
-        gain_db,
-        "loudness of the mix measured"
-    );
     let (canvas_width, canvas_height) = caption_canvas(library, timeline, preset)?;
     let captions = timeline
         .captions
@@ -283,41 +268,23 @@ pub fn export(
             .map(|i| preset.frame_aligned_ns(i.duration_ns()))
             .sum(),
     );
-    // Limiting peaks lowers the loudness a little; when the result misses the target by more than
-    // half a unit, it is rendered once more with the gain corrected by what was missed. Likewise,
-    // when the encoder's overshoot carried a peak over the ceiling (seen: 0.6 dB on music), the
-    // second render limits lower by what went over.
-    let mut attempt = 0;
-    let mut encoder = encoder.to_owned();
-    let report = loop {
-        attempt += 1;
-        let limiter = limiter::envelope(
-            &measured.block_peaks,
-            10f64.powf(gain_db / 20.0),
-            10f64.powf(ceiling_db / 20.0),
-        );
-        let (from, span) = if attempt == 1 {
-            (0.15, 0.8)
-        } else {
-            (0.55, 0.4)
-        };
+    // A little under the ceiling: AAC encoding adds up to a few tenths of a dB of overshoot (−1.3 dBTP came out at −1.0).
+    let mut ceiling_db = preset.true_peak_dbtp - 0.5;
+    let out_shown = crate::text::printable_path(out);
+    let render = |encoder: &mut String, leveling: &mut Leveling, rendered: &mut dyn FnMut(f64)| {
         let mut render = |encoder: &str| {
             encode::render(
                 &layout,
                 preset,
                 encoder,
                 captions.as_ref(),
-                gain_db,
-                limiter.as_ref(),
+                leveling,
                 crate::timeline::nanos(duration_s) as u64,
                 output.partial_path(),
                 cancel,
-                |f| progress(from + f * span, "rendering"),
+                &mut *rendered,
             )
-        };
-        let out_shown = crate::text::printable_path(out);
-        let mut render = |encoder: &str| {
-            render(encoder).map_err(|e| match e {
+            .map_err(|e| match e {
                 // Named by the file the user asked for, not its temporary name.
                 RenderError::Media(MediaError::Unwritable { reason, .. }) => RenderError::Write {
                     path: out_shown.clone(),
@@ -326,16 +293,86 @@ pub fn export(
                 other => other,
             })
         };
-        match render(&encoder) {
+        match render(encoder) {
             Err(e) if encoder != encoders::X264 && !is_cancel(&e) => {
                 // A driver can fail on a real stream after passing the start-up trial.
                 tracing::warn!(%encoder, error = %e, "hardware encoder failed; using x264");
-                encoder = encoders::X264.to_owned();
-                render(&encoder)?;
+                *encoder = encoders::X264.to_owned();
+                render(encoder)
             }
-            outcome => outcome?,
+            outcome => outcome,
         }
-        progress(from + span, "checking the export");
+    };
+    let mut encoder = encoder.to_owned();
+    // The first render measures the mix's loudness beside it (the picture is encoded meanwhile).
+    compose::load_assets(&layout)?;
+    let stop_measuring = CancelToken::new();
+    let (rendered, measured) = std::thread::scope(|scope| {
+        let (send_level, level) = std::sync::mpsc::channel();
+        let (layout, stop) = (&layout, &stop_measuring);
+        let measuring = scope.spawn(move || {
+            let measured = loudness::measure(layout, preset, stop, |_| {})?;
+            let audible = loudness::held_to_target(&measured, timeline);
+            let gain_db = if audible {
+                loudness::gain_db(&measured, preset)
+            } else {
+                0.0
+            };
+            // The render may have stopped already; then nobody needs the level.
+            let _ = send_level.send(Level {
+                gain_db,
+                limiter: limiter::envelope(
+                    &measured.block_peaks,
+                    10f64.powf(gain_db / 20.0),
+                    10f64.powf(ceiling_db / 20.0),
+                ),
+            });
+            Ok::<_, RenderError>((measured, audible, gain_db))
+        });
+        let mut leveling = Leveling::arriving(level);
+        let rendered = render(&mut encoder, &mut leveling, &mut |f| {
+            progress(f * 0.95, "rendering")
+        });
+        stop_measuring.cancel();
+        let measured = measuring.join().unwrap_or_else(|_| {
+            Err(RenderError::Pipeline(
+                "the loudness measurement stopped unexpectedly (see the log)".into(),
+            ))
+        });
+        (rendered.map_err(|e| (e, leveling.lost())), measured)
+    });
+    let (measured, audible, mut gain_db) = match (rendered, measured) {
+        (Ok(()), Ok(measured)) => measured,
+        // Without a level the render stopped: the measurement's error says why.
+        (Err((_, true)), Err(why)) | (Ok(()), Err(why)) => return Err(why),
+        (Err((e, _)), _) => return Err(e),
+    };
+    tracing::info!(
+        lufs = ?measured.integrated_lufs,
+        true_peak = ?measured.true_peak_dbtp,
+        gain_db,
+        "loudness of the mix measured"
+    );
+    // Limiting peaks lowers the loudness a little; when the result misses the target by more than
+    // half a unit, it is rendered once more with the gain corrected by what was missed. Likewise,
+    // when the encoder's overshoot carried a peak over the ceiling (seen: 0.6 dB on music), the
+    // second render limits lower by what went over.
+    let mut attempt = 1;
+    let report = loop {
+        if attempt > 1 {
+            let mut leveling = Leveling::known(Level {
+                gain_db,
+                limiter: limiter::envelope(
+                    &measured.block_peaks,
+                    10f64.powf(gain_db / 20.0),
+                    10f64.powf(ceiling_db / 20.0),
+                ),
+            });
+            render(&mut encoder, &mut leveling, &mut |f| {
+                progress(0.55 + f * 0.4, "rendering again")
+            })?;
+        }
+        progress(0.95, "checking the export");
         let report = verify::check(output.partial_path(), preset, duration_s, audible, cancel)?;
         let fix = second_render(
             report.integrated_lufs,
@@ -346,6 +383,7 @@ pub fn export(
         if attempt > 1 || fix == SecondRender::default() {
             break report;
         }
+        attempt += 1;
         if let Some(missed) = fix.raise_gain_db {
             gain_db = (gain_db + missed).clamp(-24.0, 30.0);
         }
