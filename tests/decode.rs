@@ -254,3 +254,25 @@ fn a_stalled_decode_fails_naming_where_it_stopped() {
     drop(decoder);
     drop(release);
 }
+
+#[test]
+fn a_file_gone_since_import_is_reported_missing_not_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("moved.mp4");
+    std::fs::copy(common::media("video/moviepy_chaplin_h264_mp3.mp4"), &path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let outcome = Decoder::open(&path, &analysis_settings(), &CancelToken::new())
+        .and_then(|mut decoder| decoder.pull().map(|_| ()));
+    let Err(error) = outcome else {
+        panic!("a missing file decoded");
+    };
+    assert!(matches!(error, MediaError::NotFound { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains("moved.mp4: file not found"),
+        "{error}"
+    );
+    assert!(
+        error.hint().unwrap_or_default().contains("moved"),
+        "{error:?}"
+    );
+}

@@ -59,7 +59,10 @@ impl MediaError {
                 Some("re-export or re-copy the file from its original, then import it again")
             }
             Self::Unsupported { .. } => Some("convert the file to MP4 (H.264/AAC) and import that"),
-            Self::NotFound { .. } | Self::NotAFile { .. } | Self::Unreadable { .. } => {
+            Self::NotFound { .. } => Some(
+                "check the path; if the file was moved, renamed or is on a drive that is not connected, put it back",
+            ),
+            Self::NotAFile { .. } | Self::Unreadable { .. } => {
                 Some("check the path and the file's permissions")
             }
             Self::Stalled { .. } => Some(

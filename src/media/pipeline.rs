@@ -327,6 +327,12 @@ fn classify_error(path: &str, error: &gst::glib::Error, detail: String) -> Media
         };
     }
     match error.kind::<ResourceError>() {
+        // The file went away after it was imported (moved, deleted, a drive unplugged).
+        Some(ResourceError::NotFound) => {
+            return MediaError::NotFound {
+                path: path.to_owned(),
+            }
+        }
         Some(ResourceError::NoSpaceLeft) => {
             return MediaError::Unwritable {
                 path: path.to_owned(),
