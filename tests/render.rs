@@ -820,3 +820,57 @@ fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
     // its own level; lifted to the draft's −14 LUFS it would be blips.
     assert!(lufs < -30.0, "the residue was lifted to {lufs:.1} LUFS");
 }
+
+#[test]
+fn quietly_recorded_footage_is_lifted_to_the_target_and_near_silence_is_kept_as_it_is() {
+    // The phone clip of a fire measures about −47 LUFS: 33 dB under the target.
+    let (dir, library, sources) = library_with(&["video/moviepy_fire2_phone_rot180_vfr.mp4"]);
+    let draft = preset::builtin("draft").unwrap();
+    let quiet = Timeline::of_items("draft", vec![common::item(&sources[0], 0.0, 2.3)]);
+    let out = dir.path().join("quiet.mp4");
+    let report = export(&library, &quiet, &draft, &out).expect("quiet footage is exported");
+    let (lufs, peak) = ebur128(&out);
+    eprintln!(
+        "quiet footage: {lufs:.1} LUFS, {peak:.1} dBTP, gain {:.1} dB",
+        report.gain_db
+    );
+    assert!((lufs + 14.0).abs() <= 1.0, "{lufs:.1} LUFS");
+    assert!(peak <= -1.0, "{peak:.1} dBTP");
+    assert!(report.gain_db > 24.0, "lifted by {:.1} dB", report.gain_db);
+
+    // A tone 58 dB under full scale (about −59 LUFS in the stereo mix) would need 45 dB: it keeps its own level.
+    let hum = dir.path().join("hum.mp4");
+    common::generate(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=320x240:d=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=3,volume=-40dB",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ],
+        &hum,
+    );
+    let source = import_file(&library, &hum);
+    let near_silence = Timeline::of_items("draft", vec![common::item(&source, 0.0, 2.9)]);
+    let out = dir.path().join("hum-out.mp4");
+    let report = export(&library, &near_silence, &draft, &out).expect("near silence is exported");
+    let (lufs, _) = ebur128(&out);
+    eprintln!(
+        "near silence: {lufs:.1} LUFS, reported {:?}, gain {:.1} dB",
+        report.integrated_lufs, report.gain_db
+    );
+    let measured = report.integrated_lufs.expect("the tone is measured");
+    assert!(measured < -54.0, "the mix measured {measured:.1} LUFS");
+    assert!(lufs < -50.0, "lifted to {lufs:.1} LUFS");
+    assert_eq!(report.gain_db, 0.0);
+}

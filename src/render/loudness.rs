@@ -181,23 +181,36 @@ pub(crate) fn measure(
     })
 }
 
-/// The gain, dB, that brings `measured` to the preset's loudness target (nothing for silence).
-/// Sound below this peak (−50 dBFS) is silence for [`audible`].
+/// Sound below this peak (−50 dBFS) is silence for [`held_to_target`].
 const SILENCE_PEAK: f32 = 0.003_162;
 /// A mix with sound in less than this share of its time is silent by design (every voice muted,
 /// no music): what is left is residue (breaths, the edges of muted words).
 const AUDIBLE_SHARE: f64 = 0.2;
-/// A mix quieter than this is quiet by design (voices ducked or muted with nothing over them).
-/// Footage is not recorded this quietly; lifting it to the target would undo the duck.
+/// A mix quieter than this is quiet by design (voices ducked or muted with nothing over them):
+/// lifting it to the target would undo the duck.
 const QUIET_BY_DESIGN_LUFS: f64 = -40.0;
+/// The most a mix is lifted towards the target. Footage is recorded quietly more often than not:
+/// the test media's phone clip of a fire measures −47 LUFS, 33 dB under −14. A mix that would need
+/// more than this is a room's hum or near silence, whose noise would become the sound; it keeps
+/// its own level.
+pub const MAX_LIFT_DB: f64 = 40.0;
 
 /// Whether the mix of `timeline` must reach the preset's loudness target. Only a plan that lowers
 /// the footage's voices with nothing over them (no voice-over, no music) can be silent or quiet by
 /// design (see the constants); such a mix is kept at its own level, since lifting it would turn
 /// residue into loud blips or bring ducked voices back. Any other mix is held to the target,
 /// however quiet the footage. Gated loudness alone cannot tell silence by design: it measures only
-/// what sounds.
-pub fn held_to_target(measured: &Measured, timeline: &crate::timeline::Timeline) -> bool {
+/// what sounds. A mix further under the target than [`MAX_LIFT_DB`] is not lifted either.
+pub fn held_to_target(
+    measured: &Measured,
+    timeline: &crate::timeline::Timeline,
+    preset: &Preset,
+) -> bool {
+    if let Some(lufs) = measured.integrated_lufs {
+        if preset.loudness_lufs - lufs > MAX_LIFT_DB {
+            return false;
+        }
+    }
     let lowered_alone = timeline.audio.mode != crate::timeline::AudioMode::Keep
         && timeline.voiceover.is_none()
         && timeline.music.is_none();
@@ -218,10 +231,11 @@ pub fn held_to_target(measured: &Measured, timeline: &crate::timeline::Timeline)
     sounding as f64 >= AUDIBLE_SHARE * measured.block_peaks.len() as f64
 }
 
+/// The gain, dB, that brings `measured` to the preset's loudness target (nothing for silence), at
+/// most [`MAX_LIFT_DB`] either way.
 pub fn gain_db(measured: &Measured, preset: &Preset) -> f64 {
     match measured.integrated_lufs {
-        // Beyond ±24 dB it is noise being amplified or a mistake; the check after the render says so.
-        Some(lufs) => (preset.loudness_lufs - lufs).clamp(-24.0, 24.0),
+        Some(lufs) => (preset.loudness_lufs - lufs).clamp(-MAX_LIFT_DB, MAX_LIFT_DB),
         None => 0.0,
     }
 }

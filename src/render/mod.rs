@@ -312,7 +312,7 @@ pub fn export(
         let (layout, stop) = (&layout, &stop_measuring);
         let measuring = scope.spawn(move || {
             let measured = loudness::measure(layout, preset, stop, |_| {})?;
-            let audible = loudness::held_to_target(&measured, timeline);
+            let audible = loudness::held_to_target(&measured, timeline, preset);
             let gain_db = if audible {
                 loudness::gain_db(&measured, preset)
             } else {
@@ -385,7 +385,11 @@ pub fn export(
         }
         attempt += 1;
         if let Some(missed) = fix.raise_gain_db {
-            gain_db = (gain_db + missed).clamp(-24.0, 30.0);
+            tracing::info!(
+                missed,
+                "the loudness missed its target; rendering again with the gain corrected"
+            );
+            gain_db = (gain_db + missed).clamp(-loudness::MAX_LIFT_DB, loudness::MAX_LIFT_DB);
         }
         if let Some(lower) = fix.lower_ceiling_db {
             tracing::info!(
