@@ -874,3 +874,39 @@ fn quietly_recorded_footage_is_lifted_to_the_target_and_near_silence_is_kept_as_
     assert!(lufs < -50.0, "lifted to {lufs:.1} LUFS");
     assert_eq!(report.gain_db, 0.0);
 }
+
+#[test]
+fn a_webm_written_without_its_duration_is_copied_once_and_exported() {
+    // GES's discovery refuses this VP9 (with alpha) and Opus WebM; its picture-and-sound copy
+    // used to be written by qtmux, which crashed the process on its VP9 stream.
+    let (dir, library, sources) = library_with(&["video/moviepy_no_duration_vp9_opus.webm"]);
+    let timeline = Timeline::of_items("draft", vec![common::item(&sources[0], 0.5, 4.5)]);
+    let out = dir.path().join("webm.mp4");
+    let report = export(
+        &library,
+        &timeline,
+        &preset::builtin("draft").unwrap(),
+        &out,
+    )
+    .expect("the WebM is exported");
+    assert!((report.duration_s - 4.0).abs() < 0.04, "{report:?}");
+    let probed = common::ffprobe(&["-show_streams"], &out);
+    let codecs: Vec<&str> = probed["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["codec_name"].as_str())
+        .collect();
+    assert_eq!(codecs, ["h264", "aac"], "{probed}");
+    let copies: Vec<_> = std::fs::read_dir(
+        library
+            .conformed_path(&sources[0].content_hash, "mkv")
+            .parent()
+            .unwrap(),
+    )
+    .unwrap()
+    .filter_map(|e| e.ok())
+    .map(|e| e.file_name().to_string_lossy().into_owned())
+    .collect();
+    assert!(copies.iter().any(|c| c.ends_with(".mkv")), "{copies:?}");
+}

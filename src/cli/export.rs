@@ -165,19 +165,19 @@ pub fn run(
     if json {
         return super::output::json(&report);
     }
+    let sound = match (report.integrated_lufs, report.true_peak_dbtp) {
+        (Some(lufs), Some(peak)) => format!("{lufs:.1} LUFS, {peak:.1} dBTP"),
+        (Some(lufs), None) => format!("{lufs:.1} LUFS"),
+        (None, _) => "silent".to_owned(),
+    };
     super::output::line(&format!(
-        "{}  {:.2} s  {}×{} {:.0} fps  {} LUFS, {} dBTP  ({})",
+        "{}  {:.2} s  {}×{} {:.0} fps  {}  ({})",
         printable_path(Path::new(&report.path)),
         report.duration_s,
         report.width,
         report.height,
         report.fps,
-        report
-            .integrated_lufs
-            .map_or("silent".into(), |l| format!("{l:.1}")),
-        report
-            .true_peak_dbtp
-            .map_or("-".into(), |t| format!("{t:.1}")),
+        sound,
         report.encoder
     ))
 }

@@ -350,9 +350,10 @@ impl Library {
         self.cache_file("proxies", content_hash, "mp4")
     }
 
-    /// Where the picture-and-sound copy of this content is kept for files GES cannot open.
-    pub fn conformed_path(&self, content_hash: &str) -> PathBuf {
-        self.cache_file("conformed", content_hash, "mov")
+    /// Where the picture-and-sound copy of this content is kept for files GES cannot open, in a
+    /// QuickTime file (`mov`) or a Matroska one (`mkv`).
+    pub fn conformed_path(&self, content_hash: &str, extension: &str) -> PathBuf {
+        self.cache_file("conformed", content_hash, extension)
     }
 
     /// Where the waveform of this content is kept (see `media::waveform`), plain or denoised.

@@ -1,7 +1,8 @@
 //! Files GES cannot open as they are. GES's own discovery refuses a file when any of its streams
 //! lacks a decoder, even a metadata track nobody renders (iPhone clips carry five `mebx` tracks).
 //! Such a file is remuxed once — its picture and sound copied, not re-encoded — into the library's
-//! cache, keyed by its content, and exported from there.
+//! cache, keyed by its content, and exported from there. Discovery also refuses a WebM written
+//! without its duration (the test media's `moviepy_no_duration_vp9_opus.webm`); its copy gets one.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,9 +46,45 @@ pub(super) fn opens(uri: &str) -> bool {
     gstreamer_editing_services::UriClipAsset::request_sync(uri).is_ok()
 }
 
-/// The picture and sound of `source` alone, at `dest` (made once: kept per content hash).
+/// What the copy is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Container {
+    /// Carries a picture's rotation (an iPhone clip's display matrix); Matroska has no such field.
+    QuickTime,
+    /// Takes every codec a source can bring. GStreamer 1.22's `qtmux` takes no Vorbis and stalls
+    /// or crashes (a null `chroma-site` in its VP9 set-up) on some VP9 streams.
+    Matroska,
+}
+
+impl Container {
+    pub fn for_source(source: &crate::library::sources::Source) -> Self {
+        if source.rotation == 0 {
+            Self::Matroska
+        } else {
+            Self::QuickTime
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::QuickTime => "mov",
+            Self::Matroska => "mkv",
+        }
+    }
+
+    fn muxer(self) -> &'static str {
+        match self {
+            Self::QuickTime => "qtmux",
+            Self::Matroska => "matroskamux",
+        }
+    }
+}
+
+/// The picture and sound of `source` alone, in `container` at `dest` (made once: kept per content
+/// hash).
 pub(super) fn av_only(
     source: &Path,
+    container: Container,
     dest: &Path,
     cancel: &CancelToken,
 ) -> Result<PathBuf, RenderError> {
@@ -67,7 +104,7 @@ pub(super) fn av_only(
         gst::Element::make_from_uri(gst::URIType::Src, &crate::media::file_uri(source)?, None)
             .map_err(err)?;
     let parse = make("parsebin")?;
-    let mux = make("qtmux")?;
+    let mux = make(container.muxer())?;
     let sink = make("filesink")?;
     sink.set_property("location", out.partial_path().to_string_lossy().as_ref());
     pipeline

@@ -148,9 +148,11 @@ fn readable_file(
     if conform::opens(&crate::media::file_uri(&original)?) {
         return Ok(original);
     }
+    let container = conform::Container::for_source(source);
     conform::av_only(
         &original,
-        &library.conformed_path(&source.content_hash),
+        container,
+        &library.conformed_path(&source.content_hash, container.extension()),
         cancel,
     )
 }
