@@ -64,6 +64,15 @@ fn export(
     )
 }
 
+/// [`export`] with the draft preset.
+fn export_draft(
+    library: &Library,
+    timeline: &Timeline,
+    out: &Path,
+) -> Result<render::ExportReport, RenderError> {
+    export(library, timeline, &preset::builtin("draft").unwrap(), out)
+}
+
 fn ebur128(file: &Path) -> (f64, f64) {
     let out = std::process::Command::new("ffmpeg")
         .args(["-hide_banner", "-nostats", "-i"])
@@ -177,53 +186,34 @@ fn bad_timelines_and_a_cancel_leave_nothing_behind() {
     .unwrap_err();
     assert!(err.to_string().contains("past the end"), "{err}");
 
-    // Cancelled half-way through the render.
-    let cancel = CancelToken::new();
+    // Cancelled half-way through the render, and at its first step, while the sound still waits
+    // for the loudness measured beside the render (both stop).
     let full = Timeline::of_items("draft", vec![common::item(&sources[0], 0.0, 9.0)]);
-    let result = render::export(
-        &library,
-        &full,
-        &preset,
-        "x264enc",
-        &out,
-        &cancel,
-        |f, _| {
-            if f > 0.4 {
-                cancel.cancel();
-            }
-        },
-    );
-    assert!(
-        matches!(
-            result,
-            Err(RenderError::Media(
-                edit_factory::media::MediaError::Cancelled
-            ))
-        ),
-        "{result:?}"
-    );
-
-    // Cancelled at its first step, while the sound still waits for the loudness measured beside
-    // the render: both stop.
-    let cancel = CancelToken::new();
-    let result = render::export(
-        &library,
-        &full,
-        &preset,
-        "x264enc",
-        &out,
-        &cancel,
-        |_, _| cancel.cancel(),
-    );
-    assert!(
-        matches!(
-            result,
-            Err(RenderError::Media(
-                edit_factory::media::MediaError::Cancelled
-            ))
-        ),
-        "{result:?}"
-    );
+    for cancel_from in [0.4, 0.0] {
+        let cancel = CancelToken::new();
+        let result = render::export(
+            &library,
+            &full,
+            &preset,
+            "x264enc",
+            &out,
+            &cancel,
+            |f, _| {
+                if f >= cancel_from {
+                    cancel.cancel();
+                }
+            },
+        );
+        assert!(
+            matches!(
+                result,
+                Err(RenderError::Media(
+                    edit_factory::media::MediaError::Cancelled
+                ))
+            ),
+            "cancelled from {cancel_from}: {result:?}"
+        );
+    }
 
     // A source changed or deleted after it was imported (the library has not checked it since).
     let copy = dir.path().join("copy.mp4");
@@ -804,13 +794,8 @@ fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
         end: nanos(10.4),
     }];
     let out = dir.path().join("muted.mp4");
-    let report = export(
-        &library,
-        &timeline,
-        &preset::builtin("draft").unwrap(),
-        &out,
-    )
-    .expect("a mix silent by design is exported");
+    let report =
+        export_draft(&library, &timeline, &out).expect("a mix silent by design is exported");
     let (lufs, _) = ebur128(&out);
     eprintln!(
         "muted mix: {lufs:.1} LUFS, reported {:?}",
@@ -882,13 +867,7 @@ fn a_webm_written_without_its_duration_is_copied_once_and_exported() {
     let (dir, library, sources) = library_with(&["video/moviepy_no_duration_vp9_opus.webm"]);
     let timeline = Timeline::of_items("draft", vec![common::item(&sources[0], 0.5, 4.5)]);
     let out = dir.path().join("webm.mp4");
-    let report = export(
-        &library,
-        &timeline,
-        &preset::builtin("draft").unwrap(),
-        &out,
-    )
-    .expect("the WebM is exported");
+    let report = export_draft(&library, &timeline, &out).expect("the WebM is exported");
     assert!((report.duration_s - 4.0).abs() < 0.04, "{report:?}");
     let probed = common::ffprobe(&["-show_streams"], &out);
     let codecs: Vec<&str> = probed["streams"]
