@@ -861,9 +861,10 @@ fn quietly_recorded_footage_is_lifted_to_the_target_and_near_silence_is_kept_as_
 }
 
 #[test]
-fn a_webm_written_without_its_duration_is_copied_once_and_exported() {
-    // GES's discovery refuses this VP9 (with alpha) and Opus WebM; its picture-and-sound copy
-    // used to be written by qtmux, which crashed the process on its VP9 stream.
+fn a_vp9_webm_ges_refuses_is_copied_once_and_exported() {
+    // GES's discovery refuses this VP9 and Opus WebM (its stream is flagged as carrying alpha, its
+    // first frame has none); its picture-and-sound copy used to be written by qtmux, which crashed
+    // the process on its VP9 stream.
     let (dir, library, sources) = library_with(&["video/moviepy_no_duration_vp9_opus.webm"]);
     let timeline = Timeline::of_items("draft", vec![common::item(&sources[0], 0.5, 4.5)]);
     let out = dir.path().join("webm.mp4");

@@ -1,8 +1,9 @@
 //! Files GES cannot open as they are. GES's own discovery refuses a file when any of its streams
 //! lacks a decoder, even a metadata track nobody renders (iPhone clips carry five `mebx` tracks).
 //! Such a file is remuxed once — its picture and sound copied, not re-encoded — into the library's
-//! cache, keyed by its content, and exported from there. Discovery also refuses a WebM written
-//! without its duration (the test media's `moviepy_no_duration_vp9_opus.webm`); its copy gets one.
+//! cache, keyed by its content, and exported from there. Discovery also refuses a VP9 stream
+//! flagged as carrying alpha whose first frame has none ("Cannot handle streams without an initial
+//! alpha buffer": the test media's `moviepy_no_duration_vp9_opus.webm`); its copy plays.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,9 +42,11 @@ fn link_through_queue(
         .map_err(|e| format!("{e:?}"))
 }
 
-/// Whether GES opens `uri` as it is.
-pub(super) fn opens(uri: &str) -> bool {
-    gstreamer_editing_services::UriClipAsset::request_sync(uri).is_ok()
+/// Whether GES opens `uri` as it is; why not, when it does not.
+pub(super) fn opens(uri: &str) -> Result<(), String> {
+    gstreamer_editing_services::UriClipAsset::request_sync(uri)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// What the copy is written in.

@@ -145,9 +145,14 @@ fn readable_file(
     cancel: &CancelToken,
 ) -> Result<PathBuf, RenderError> {
     let original = PathBuf::from(&source.path);
-    if conform::opens(&crate::media::file_uri(&original)?) {
+    let Err(refused) = conform::opens(&crate::media::file_uri(&original)?) else {
         return Ok(original);
-    }
+    };
+    tracing::info!(
+        source = %source.id,
+        reason = %refused,
+        "GES does not open this file as it is; exporting from a copy of its picture and sound"
+    );
     let container = conform::Container::for_source(source);
     conform::av_only(
         &original,
