@@ -73,6 +73,28 @@ fn export_draft(
     export(library, timeline, &preset::builtin("draft").unwrap(), out)
 }
 
+/// A grey H.264 picture `seconds` long with the sound of the input `sound` gives (its ffmpeg
+/// input arguments), in AAC, at `out`.
+fn grey_with_sound(seconds: u32, sound: &[&str], out: &Path) {
+    let picture = format!("color=c=gray:s=320x240:d={seconds}");
+    let mut args = vec!["-f", "lavfi", "-i", &picture];
+    args.extend_from_slice(sound);
+    args.extend_from_slice(&[
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-c:a",
+        "aac",
+        "-shortest",
+    ]);
+    common::generate(&args, out);
+}
+
 fn ebur128(file: &Path) -> (f64, f64) {
     let out = std::process::Command::new("ffmpeg")
         .args(["-hide_banner", "-nostats", "-i"])
@@ -763,26 +785,9 @@ fn a_mix_muted_to_near_silence_is_kept_quiet_not_lifted_to_the_target() {
     let (dir, library, _) = library_with(&[]);
     // Voice-only footage whose speech is all muted: what is left must not be amplified 40 dB.
     let talk = dir.path().join("talk.mp4");
-    common::generate(
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=gray:s=320x240:d=11",
-            "-i",
-            common::media("speech/jfk.wav").to_str().unwrap(),
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-            "-shortest",
-        ],
+    grey_with_sound(
+        11,
+        &["-i", common::media("speech/jfk.wav").to_str().unwrap()],
         &talk,
     );
     let source = import_file(&library, &talk);
@@ -825,23 +830,13 @@ fn quietly_recorded_footage_is_lifted_to_the_target_and_near_silence_is_kept_as_
 
     // A tone 58 dB under full scale (about −59 LUFS in the stereo mix) would need 45 dB: it keeps its own level.
     let hum = dir.path().join("hum.mp4");
-    common::generate(
+    grey_with_sound(
+        3,
         &[
             "-f",
             "lavfi",
             "-i",
-            "color=c=gray:s=320x240:d=3",
-            "-f",
-            "lavfi",
-            "-i",
             "sine=frequency=440:sample_rate=48000:duration=3,volume=-40dB",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-            "-shortest",
         ],
         &hum,
     );

@@ -304,11 +304,9 @@ pub(super) fn render(
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|e| err(format!("could not start: {e}")))?;
-        let mut held = true;
         loop {
-            held = held && level.settle(leveling)?;
             // A held sound is let go soon after its level arrives.
-            let slice = Duration::from_millis(if held { 20 } else { 100 });
+            let slice = Duration::from_millis(if level.settle(leveling)? { 20 } else { 100 });
             match watch.poll(slice) {
                 Ok(Some(BusEvent::Eos)) => return Ok(()),
                 Ok(_) => {}

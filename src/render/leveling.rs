@@ -22,6 +22,21 @@ pub(super) struct Level {
     pub limiter: Option<Points>,
 }
 
+impl Level {
+    /// `gain_db` with the limiter that keeps the mix's `block_peaks`, so raised, under
+    /// `ceiling_db` ([`super::limiter::envelope`]).
+    pub fn for_mix(block_peaks: &[f32], gain_db: f64, ceiling_db: f64) -> Self {
+        Self {
+            gain_db,
+            limiter: super::limiter::envelope(
+                block_peaks,
+                10f64.powf(gain_db / 20.0),
+                10f64.powf(ceiling_db / 20.0),
+            ),
+        }
+    }
+}
+
 /// A render's level: known, or on its way from the measurement running beside the render.
 pub(super) struct Leveling {
     arriving: Option<Receiver<Level>>,

@@ -326,14 +326,7 @@ pub fn export(
                 0.0
             };
             // The render may have stopped already; then nobody needs the level.
-            let _ = send_level.send(Level {
-                gain_db,
-                limiter: limiter::envelope(
-                    &measured.block_peaks,
-                    10f64.powf(gain_db / 20.0),
-                    10f64.powf(ceiling_db / 20.0),
-                ),
-            });
+            let _ = send_level.send(Level::for_mix(&measured.block_peaks, gain_db, ceiling_db));
             Ok::<_, RenderError>((measured, audible, gain_db))
         });
         let mut leveling = Leveling::arriving(level);
@@ -367,14 +360,8 @@ pub fn export(
     let mut attempt = 1;
     let report = loop {
         if attempt > 1 {
-            let mut leveling = Leveling::known(Level {
-                gain_db,
-                limiter: limiter::envelope(
-                    &measured.block_peaks,
-                    10f64.powf(gain_db / 20.0),
-                    10f64.powf(ceiling_db / 20.0),
-                ),
-            });
+            let mut leveling =
+                Leveling::known(Level::for_mix(&measured.block_peaks, gain_db, ceiling_db));
             render(&mut encoder, &mut leveling, &mut |f| {
                 progress(0.55 + f * 0.4, "rendering again")
             })?;
